@@ -1,0 +1,209 @@
+/**
+ * The cluster snapshot: plain data that collection produces (offline files, the live Kubernetes API, the EKS API)
+ * and that every check reads. Nothing in here talks to a network.
+ *
+ * A kind that is `undefined` in {@link KubeInventory} was not read (absent from the capture, or forbidden): checks that
+ * need it answer UNKNOWN. An empty array means it was read and there are none.
+ */
+
+/** Kubernetes object metadata, limited to the fields the audit reads. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  creationTimestamp?: string;
+}
+
+export interface OwnerReference {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+/** A Kubernetes object as `kubectl get -o json` prints it; `kind` is always set by the loaders. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface Namespace extends KubeObject {
+  kind: 'Namespace';
+  status?: { phase?: string };
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+}
+
+export interface PodSpec {
+  nodeName?: string;
+  hostNetwork?: boolean;
+  schedulerName?: string;
+  nodeSelector?: Record<string, string>;
+  os?: { name?: string };
+  containers?: Container[];
+  initContainers?: Container[];
+}
+
+export interface Pod extends KubeObject {
+  kind: 'Pod';
+  spec?: PodSpec;
+  status?: { phase?: string };
+}
+
+export interface NetworkPolicyPort {
+  protocol?: string;
+  port?: number | string;
+  endPort?: number;
+}
+
+export interface IPBlock {
+  cidr: string;
+  except?: string[];
+}
+
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: IPBlock;
+}
+
+export interface NetworkPolicyIngressRule {
+  from?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicyEgressRule {
+  to?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicy extends KubeObject {
+  kind: 'NetworkPolicy';
+  spec?: {
+    podSelector?: LabelSelector;
+    policyTypes?: string[];
+    ingress?: NetworkPolicyIngressRule[];
+    egress?: NetworkPolicyEgressRule[];
+  };
+}
+
+export interface DaemonSet extends KubeObject {
+  kind: 'DaemonSet';
+  spec?: { selector?: LabelSelector; template?: { metadata?: Partial<ObjectMeta>; spec?: PodSpec } };
+  status?: {
+    desiredNumberScheduled?: number;
+    currentNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+    numberUnavailable?: number;
+    updatedNumberScheduled?: number;
+  };
+}
+
+/** ReplicaSets and Jobs are only read for their ownerReferences (Pod → ReplicaSet → Deployment, Pod → Job → CronJob). */
+export interface ReplicaSet extends KubeObject {
+  kind: 'ReplicaSet';
+}
+
+export interface Job extends KubeObject {
+  kind: 'Job';
+}
+
+export interface ConfigMap extends KubeObject {
+  kind: 'ConfigMap';
+  data?: Record<string, string>;
+}
+
+export interface Node extends KubeObject {
+  kind: 'Node';
+}
+
+/** What was read from the Kubernetes API (or from `kubectl get` files). */
+export interface KubeInventory {
+  namespaces?: Namespace[];
+  pods?: Pod[];
+  networkPolicies?: NetworkPolicy[];
+  daemonSets?: DaemonSet[];
+  replicaSets?: ReplicaSet[];
+  jobs?: Job[];
+  /** Only the kube-system ConfigMaps engine detection needs (amazon-vpc-cni, cilium-config) are required. */
+  configMaps?: ConfigMap[];
+  /** Optional: used to recognise Windows and Fargate nodes when present. */
+  nodes?: Node[];
+}
+
+/** The subset of `aws eks describe-cluster` output the audit reads (the `cluster` member). */
+export interface EksCluster {
+  name: string;
+  arn?: string;
+  status?: string;
+  version?: string;
+  platformVersion?: string;
+  endpoint?: string;
+  accessConfig?: { authenticationMode?: string };
+  resourcesVpcConfig?: { endpointPublicAccess?: boolean; endpointPrivateAccess?: boolean };
+  tags?: Record<string, string>;
+}
+
+/** The subset of `aws eks describe-addon` output the audit reads (the `addon` member). */
+export interface EksAddon {
+  addonName: string;
+  clusterName?: string;
+  addonVersion?: string;
+  status?: string;
+  configurationValues?: string;
+  addonArn?: string;
+}
+
+/** Where the cluster lives, as it appears in every finding. */
+export interface ClusterIdentity {
+  name: string;
+  arn?: string;
+  accountId?: string;
+  region?: string;
+}
+
+/** Kinds a collector may fail to read; used to say which data a check was missing. */
+export type InventoryKind = keyof KubeInventory | 'eksCluster' | 'eksAddons' | 'cluster';
+
+/**
+ * Something collection could not read. `kind: 'cluster'` means the whole Kubernetes API was out of reach
+ * (unreachable, 401, cluster not ACTIVE): every in-cluster check is UNKNOWN with this reason and remediation.
+ */
+export interface CollectionProblem {
+  kind: InventoryKind;
+  reason: string;
+  remediation?: string;
+}
+
+export interface ClusterSnapshot {
+  cluster: ClusterIdentity;
+  /** `undefined` when the EKS API was not read (offline without `--eks-cluster`, or a non-EKS kubeconfig context). */
+  eks?: EksCluster;
+  /** `undefined` when add-ons were not read; `[]` when the cluster has none. */
+  addons?: EksAddon[];
+  kube: KubeInventory;
+  problems: CollectionProblem[];
+}

@@ -1,0 +1,99 @@
+/**
+ * The Lambda's configuration, read from environment variables that the stack sets. Validated once at cold start:
+ * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
+ */
+import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
+import { FINDINGS_PREFIX } from './report/store-layout.js';
+
+/** Environment variable names: the contract between the stack (lib/) and the handler. */
+export const ENV = {
+  bucket: 'FINDINGS_BUCKET',
+  prefix: 'FINDINGS_PREFIX',
+  topicArn: 'ALERT_TOPIC_ARN',
+  regions: 'AUDIT_REGIONS',
+  include: 'CLUSTER_INCLUDE',
+  exclude: 'CLUSTER_EXCLUDE',
+  excludedNamespaces: 'EXCLUDED_NAMESPACES',
+  alertThreshold: 'ALERT_THRESHOLD',
+  concurrency: 'AUDIT_CONCURRENCY',
+} as const;
+
+export interface AuditorConfig {
+  bucket: string;
+  prefix: string;
+  /** No topic: findings are stored, no alert is sent. */
+  topicArn?: string;
+  /** Regions to audit; empty means the function's own region (AWS_REGION). */
+  regions: string[];
+  /** Glob patterns (`*` wildcard) on cluster names; empty include means all. */
+  include: string[];
+  exclude: string[];
+  excludedNamespaces: string[];
+  alertThreshold: Severity;
+  concurrency: number;
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const CLUSTER_PATTERN = /^[A-Za-z0-9*?][A-Za-z0-9_*?-]*$/;
+
+/** Reads and validates the configuration from `env`; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AuditorConfig {
+  const bucket = env[ENV.bucket]?.trim();
+  if (!bucket) throw new ConfigError(`${ENV.bucket} is not set: the function needs the findings bucket name`);
+
+  const regions = list(env[ENV.regions]);
+  const badRegion = regions.find((region) => !REGION.test(region));
+  if (badRegion) throw new ConfigError(`${ENV.regions} has "${badRegion}", which is not an AWS region name`);
+  if (regions.length === 0 && !env.AWS_REGION) {
+    throw new ConfigError(`${ENV.regions} is empty and AWS_REGION is not set: no region to audit`);
+  }
+
+  const include = list(env[ENV.include]);
+  const exclude = list(env[ENV.exclude]);
+  for (const [name, patterns] of [[ENV.include, include], [ENV.exclude, exclude]] as const) {
+    const bad = patterns.find((pattern) => !CLUSTER_PATTERN.test(pattern));
+    if (bad) throw new ConfigError(`${name} has "${bad}", which is not a cluster name pattern (letters, digits, -, _, * and ?)`);
+  }
+
+  const threshold = env[ENV.alertThreshold]?.trim() || 'Medium';
+  if (!(SEVERITY_ORDER as readonly string[]).includes(threshold)) {
+    throw new ConfigError(`${ENV.alertThreshold} is "${threshold}"; expected one of ${SEVERITY_ORDER.join(', ')}`);
+  }
+
+  const concurrencyText = env[ENV.concurrency]?.trim() || '4';
+  const concurrency = Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new ConfigError(`${ENV.concurrency} is "${concurrencyText}"; expected a whole number from 1 to 32`);
+  }
+
+  const topicArn = env[ENV.topicArn]?.trim() || undefined;
+  if (topicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(topicArn)) {
+    throw new ConfigError(`${ENV.topicArn} is "${topicArn}", which is not an SNS topic ARN`);
+  }
+
+  const excluded = env[ENV.excludedNamespaces];
+  return {
+    bucket,
+    prefix: env[ENV.prefix]?.trim() || FINDINGS_PREFIX,
+    topicArn,
+    regions: regions.length > 0 ? regions : [env.AWS_REGION as string],
+    include,
+    exclude,
+    // Unset means the defaults; set to an empty string means strict CIS (no exclusions).
+    excludedNamespaces: excluded === undefined ? [...DEFAULT_EXCLUDED_NAMESPACES] : list(excluded),
+    alertThreshold: threshold as Severity,
+    concurrency,
+  };
+}
