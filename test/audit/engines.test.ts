@@ -1,0 +1,564 @@
+import { describe, expect, test } from '@jest/globals';
+import { EngineName } from '../../lambda/audit/check.js';
+import { daemonSetsUnread, detectEngine, engineOfAgent } from '../../lambda/audit/engines.js';
+import { Status } from '../../lambda/audit/finding.js';
+import type { ClusterSnapshot } from '../../lambda/audit/snapshot.js';
+import {
+  awsNode,
+  ciliumConfig,
+  daemonSet,
+  networkPolicy,
+  snapshot,
+  vpcCniAddon,
+  vpcCniConfigMap,
+} from './engines/fixtures.js';
+
+interface Case {
+  name: string;
+  input: ClusterSnapshot;
+  status: string;
+  enforcing: string[];
+  /** Fragments the message must contain, each a fact the user needs. */
+  says: string[];
+  evidence?: Record<string, unknown>;
+}
+
+const vpcOn = { daemonSets: [awsNode()], configMaps: [vpcCniConfigMap('true')] };
+const calicoOperator = daemonSet('calico-system', 'calico-node');
+const cilium = daemonSet('kube-system', 'cilium', [{ name: 'cilium-agent' }]);
+const flannel = daemonSet('kube-flannel', 'kube-flannel-ds', [{ name: 'kube-flannel' }]);
+const addonsNotRead = { daemonSets: undefined };
+const nodeAgent = (agentArgs: string[], controller: string) =>
+  snapshot({ daemonSets: [awsNode({ agentArgs })], configMaps: [vpcCniConfigMap(controller)] });
+const kubeRouter = (args: string[]) =>
+  snapshot({ daemonSets: [daemonSet('kube-system', 'kube-router', [{ name: 'kube-router', args }])] });
+const only = (namespace: string, name: string, containers: string[]) =>
+  snapshot({ daemonSets: [daemonSet(namespace, name, containers.map((container) => ({ name: container })))] });
+
+const vpcCniCases: Case[] = [
+  {
+    name: 'agent flag and controller on in the cluster: VPC CNI enforces',
+    input: snapshot(vpcOn),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['aws-vpc-cni', '--enable-network-policy=true', 'enable-network-policy-controller: "true"'],
+    evidence: { basis: 'in-cluster', agentFlag: true, controllerFlag: true },
+  },
+  {
+    name: 'agent flag split across two args is read as its value',
+    input: snapshot({ ...vpcOn, daemonSets: [awsNode({ agentArgs: ['--enable-network-policy', 'true'] })] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['--enable-network-policy=true'],
+    evidence: { agentFlag: true },
+  },
+  {
+    name: 'agent flag set in the container command through a shell wrapper',
+    input: snapshot({
+      daemonSets: [
+        daemonSet('kube-system', 'aws-node', [
+          { name: 'aws-node' },
+          { name: 'aws-eks-nodeagent', command: ['/bin/sh', '-c', '/controller --enable-network-policy=true'] },
+        ]),
+      ],
+      configMaps: [vpcCniConfigMap('true')],
+    }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['--enable-network-policy=true'],
+  },
+  {
+    name: 'agent flag false split across two args',
+    input: nodeAgent(['--enable-network-policy', 'false'], 'true'),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs with --enable-network-policy=false'],
+  },
+  {
+    name: 'agent on but controller off: the agent enforces nothing',
+    input: snapshot({ daemonSets: [awsNode()], configMaps: [vpcCniConfigMap('false')] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: [
+      'does not set enable-network-policy-controller: "true"',
+      'no NetworkPolicy is turned into PolicyEndpoints and the agent enforces nothing',
+    ],
+    evidence: { agentFlag: true, controllerFlag: false },
+  },
+  {
+    name: 'agent on but the amazon-vpc-cni ConfigMap does not exist: not enforcing',
+    input: snapshot({ daemonSets: [awsNode()], configMaps: [] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['ConfigMap kube-system/amazon-vpc-cni does not exist'],
+  },
+  {
+    name: 'agent on, ConfigMaps not read, add-on enabled: decided from the add-on',
+    input: snapshot({ daemonSets: [awsNode()] }, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: [
+      'ConfigMap kube-system/amazon-vpc-cni was not read',
+      'the vpc-cni add-on v1.18.3-eksbuild.1 has enableNetworkPolicy true',
+    ],
+  },
+  {
+    name: 'agent on, ConfigMaps not read, no add-on: UNKNOWN naming the ConfigMap and why',
+    input: snapshot(
+      { daemonSets: [awsNode()] },
+      { problems: [{ kind: 'configMaps', reason: '403 Forbidden: get configmaps in kube-system' }] },
+    ),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['ConfigMap kube-system/amazon-vpc-cni was not read (403 Forbidden: get configmaps in kube-system)'],
+  },
+  {
+    name: 'agent flag false: not enforcing',
+    input: nodeAgent(['--enable-network-policy=false'], 'false'),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs with --enable-network-policy=false'],
+    evidence: { agentFlag: false },
+  },
+  {
+    name: 'agent flag absent: the agent default (false) applies',
+    input: nodeAgent(['--metrics-bind-addr=:8162'], 'true'),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs without --enable-network-policy (its default is false)'],
+  },
+  {
+    name: 'aws-node without the network policy agent (VPC CNI before v1.14): not enforcing',
+    input: snapshot({ daemonSets: [awsNode({ agent: false })], configMaps: [] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['kube-system/aws-node has no aws-eks-nodeagent container'],
+  },
+  {
+    name: 'add-on on but agent flag off: drift, in-cluster wins',
+    input: {
+      ...nodeAgent(['--enable-network-policy=false'], 'true'),
+      addons: [vpcCniAddon('{"enableNetworkPolicy": true}')],
+    },
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs with --enable-network-policy=false', 'The EKS add-on configuration disagrees with the cluster'],
+    evidence: {
+      drift:
+        'EKS add-on vpc-cni has enableNetworkPolicy true ' +
+        'but the aws-eks-nodeagent container runs with --enable-network-policy=false',
+      addonVersion: 'v1.18.3-eksbuild.1',
+      addonEnableNetworkPolicy: true,
+    },
+  },
+  {
+    name: 'enforcing mode strict reported from the aws-node env',
+    input: snapshot({
+      ...vpcOn,
+      daemonSets: [awsNode({ env: [{ name: 'NETWORK_POLICY_ENFORCING_MODE', value: 'strict' }] })],
+    }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['aws-vpc-cni (enforcing mode strict)'],
+    evidence: { enforcingMode: 'strict' },
+  },
+];
+
+const addonCases: Case[] = [
+  {
+    name: 'add-on flag as a JSON string, DaemonSets not read: PASS from the add-on',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: [
+      'according to the EKS add-on configuration',
+      'rests on the add-on configuration because DaemonSets were not read',
+    ],
+    evidence: { basis: 'eks-addon', addonEnableNetworkPolicy: 'true', addonVersion: 'v1.18.3-eksbuild.1' },
+  },
+  {
+    name: 'add-on flag as a YAML string: PASS from the add-on',
+    input: snapshot(addonsNotRead, {
+      addons: [vpcCniAddon('env:\n  WARM_IP_TARGET: "5"\nenableNetworkPolicy: "true"\n')],
+    }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['has enableNetworkPolicy true'],
+  },
+  {
+    name: 'add-on flag as boolean true: PASS from the add-on',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('enableNetworkPolicy: true')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['has enableNetworkPolicy true'],
+    evidence: { addonEnableNetworkPolicy: true },
+  },
+  {
+    name: 'add-on flag "false": the add-on cannot decide, another engine may exist',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"false"}')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: [
+      'DaemonSets were not read',
+      'has enableNetworkPolicy false',
+      'another engine such as Calico may be installed',
+    ],
+  },
+  {
+    name: 'add-on older than v1.14.0 (numerically: v1.9 < v1.14): not decided by the add-on',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}', 'v1.9.3-eksbuild.1')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['v1.9.3-eksbuild.1 has enableNetworkPolicy true but network policy needs v1.14.0 or later'],
+  },
+  {
+    name: 'add-on exactly v1.14.0: recent enough',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}', 'v1.14.0-eksbuild.3')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['v1.14.0-eksbuild.3'],
+  },
+  {
+    name: 'add-on version that cannot be compared: UNKNOWN, not PASS',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}', 'latest')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['its version cannot be compared with v1.14.0'],
+  },
+  {
+    name: 'configurationValues that is not an object: UNKNOWN saying so',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('enableNetworkPolicy')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ["the vpc-cni add-on's configurationValues is not a JSON or YAML object"],
+  },
+  {
+    name: 'unparseable configurationValues: UNKNOWN saying so',
+    input: snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy": "true"')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ["the vpc-cni add-on's configurationValues cannot be parsed as JSON or YAML"],
+  },
+  {
+    name: 'no DaemonSets read and no add-ons read: UNKNOWN',
+    input: snapshot({ networkPolicies: [networkPolicy('team-a', 'deny')] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['DaemonSets were not read', 'the EKS add-ons were not read'],
+  },
+  {
+    name: 'DaemonSets forbidden: UNKNOWN with the problem reason',
+    input: snapshot(addonsNotRead, {
+      addons: [],
+      problems: [{ kind: 'daemonSets', reason: '403 Forbidden: list daemonsets.apps at the cluster scope' }],
+    }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: [
+      'DaemonSets were not read: 403 Forbidden: list daemonsets.apps at the cluster scope',
+      'there is no vpc-cni EKS add-on',
+    ],
+  },
+  {
+    name: "a 'cluster' problem with the add-on enabled: PASS from the add-on",
+    input: snapshot(vpcOn, {
+      addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}')],
+      problems: [{ kind: 'cluster', reason: 'the Kubernetes API answered 401 Unauthorized' }],
+    }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['because in-cluster objects were not read: the Kubernetes API answered 401 Unauthorized'],
+    evidence: { basis: 'eks-addon' },
+  },
+];
+
+const otherEngineCases: Case[] = [
+  {
+    name: 'Calico in kube-system',
+    input: snapshot({ daemonSets: [daemonSet('kube-system', 'calico-node')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Calico],
+    says: ['DaemonSet kube-system/calico-node runs Calico'],
+  },
+  {
+    name: 'Calico installed by the Tigera operator in calico-system',
+    input: snapshot({ daemonSets: [calicoOperator] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Calico],
+    says: ['DaemonSet calico-system/calico-node runs Calico'],
+  },
+  {
+    name: 'calico-node in an unrelated namespace is not an engine',
+    input: snapshot({ daemonSets: [daemonSet('team-a', 'calico-node')] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['No NetworkPolicy engine is enforcing'],
+  },
+  {
+    name: 'VPC CNI and Calico together: PASS listing both',
+    input: snapshot({ ...vpcOn, daemonSets: [awsNode(), calicoOperator] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni, EngineName.Calico],
+    says: ['enforced by aws-vpc-cni and calico'],
+  },
+  {
+    name: 'Cilium with enable-policy missing (default): enforcing',
+    input: snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'cluster-name': 'prod' })] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Cilium],
+    says: ['runs Cilium with enable-policy: default'],
+  },
+  {
+    name: 'Cilium in the cilium namespace with enable-policy always: enforcing',
+    input: snapshot({
+      daemonSets: [daemonSet('cilium', 'cilium')],
+      configMaps: [ciliumConfig({ 'enable-policy': 'always' }, 'cilium')],
+    }),
+    status: Status.Pass,
+    enforcing: [EngineName.Cilium],
+    says: ['DaemonSet cilium/cilium runs Cilium with enable-policy: always'],
+  },
+  {
+    name: 'Cilium with enable-policy never: not enforcing',
+    input: snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'enable-policy': 'never' })] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['sets enable-policy: never, so Cilium enforces no NetworkPolicy'],
+  },
+  {
+    name: 'Cilium without its ConfigMap read: UNKNOWN',
+    input: snapshot({ daemonSets: [cilium] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['ConfigMap kube-system/cilium-config was not read'],
+  },
+  {
+    name: 'Antrea',
+    input: only('kube-system', 'antrea-agent', ['antrea-agent', 'antrea-ovs']),
+    status: Status.Pass,
+    enforcing: [EngineName.Antrea],
+    says: ['runs Antrea'],
+  },
+  {
+    name: 'Weave Net with weave-npc: enforcing',
+    input: only('kube-system', 'weave-net', ['weave', 'weave-npc']),
+    status: Status.Pass,
+    enforcing: [EngineName.Weave],
+    says: ['with its weave-npc policy controller'],
+  },
+  {
+    name: 'Weave Net without weave-npc: not enforcing',
+    input: only('kube-system', 'weave-net', ['weave']),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs Weave Net without its weave-npc container'],
+  },
+  {
+    name: 'kube-router with its firewall on by default: enforcing',
+    input: kubeRouter(['--run-router=true']),
+    status: Status.Pass,
+    enforcing: [EngineName.KubeRouter],
+    says: ['runs kube-router with its firewall on'],
+  },
+  {
+    name: 'kube-router with --run-firewall=false: not enforcing',
+    input: kubeRouter(['--run-router=true', '--run-firewall=false']),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs kube-router with --run-firewall=false'],
+  },
+  {
+    name: 'flannel only: FAIL, listed as a CNI without NetworkPolicy support',
+    input: snapshot({ daemonSets: [flannel], networkPolicies: [] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['flannel (DaemonSet kube-flannel/kube-flannel-ds) is a CNI without NetworkPolicy support'],
+    evidence: {
+      nonEnforcingCnis: [
+        { cni: 'flannel', daemonSet: 'kube-flannel/kube-flannel-ds', note: 'CNI without NetworkPolicy support' },
+      ],
+    },
+  },
+];
+
+describe('detectEngine', () => {
+  const cases = [...vpcCniCases, ...addonCases, ...otherEngineCases];
+  test.each(cases)('$name', ({ input, status, enforcing, says, evidence }) => {
+    // Prepare: the case's snapshot. Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(status);
+    expect(verdict.enforcing).toEqual(enforcing);
+    for (const fragment of says) expect(verdict.message).toContain(fragment);
+    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
+  });
+
+  test('NetworkPolicies without an engine: the message says they are inert, with counts', () => {
+    // Prepare: 9 policies in 4 namespaces, only flannel
+    const policies = [
+      ...['a', 'b', 'c'].map((name) => networkPolicy('team-a', name)),
+      ...['a', 'b'].map((name) => networkPolicy('team-b', name)),
+      ...['a', 'b'].map((name) => networkPolicy('team-c', name)),
+      ...['a', 'b'].map((name) => networkPolicy('team-d', name)),
+    ];
+
+    // Act
+    const verdict = detectEngine(snapshot({ daemonSets: [flannel], networkPolicies: policies }));
+
+    // Assess
+    expect(verdict.message).toMatch(
+      /^NetworkPolicies exist in 4 namespaces \(9 policies\) but no engine enforces them: they are inert\. /,
+    );
+    expect(verdict.evidence).toMatchObject({ networkPolicies: 9, networkPolicyNamespaces: 4 });
+  });
+
+  test('a single inert policy is counted in the singular', () => {
+    // Prepare / Act
+    const verdict = detectEngine(snapshot({ daemonSets: [], networkPolicies: [networkPolicy('team-a', 'deny')] }));
+
+    // Assess
+    expect(verdict.message).toContain(
+      'NetworkPolicies exist in 1 namespace (1 policy) but no engine enforces them: they are inert.',
+    );
+  });
+
+  test('FAIL on EKS carries the update-addon command with the real cluster name and region', () => {
+    // Prepare
+    const input = snapshot(
+      { daemonSets: [awsNode({ agentArgs: [] })], configMaps: [] },
+      { addons: [vpcCniAddon(undefined)], region: 'us-east-2' },
+    );
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.remediation).toContain(
+      "aws eks update-addon --cluster-name prod --addon-name vpc-cni --configuration-values '" +
+        `{"enableNetworkPolicy":"true"}' --resolve-conflicts PRESERVE --region us-east-2`,
+    );
+    expect(verdict.remediation).toContain('v1.14.0 or later');
+    expect(verdict.remediation).toContain('Or install Calico or Cilium');
+  });
+
+  test('FAIL with a too old add-on says to update it first', () => {
+    // Prepare
+    const input = snapshot(
+      { daemonSets: [awsNode({ agent: false })], configMaps: [] },
+      { addons: [vpcCniAddon(undefined, 'v1.12.6-eksbuild.2')] },
+    );
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.remediation).toContain('it is v1.12.6-eksbuild.2: update it with --addon-version first');
+  });
+
+  test('FAIL off EKS recommends installing an engine rather than an AWS command', () => {
+    // Prepare / Act
+    const verdict = detectEngine(snapshot({ daemonSets: [flannel] }));
+
+    // Assess
+    expect(verdict.remediation).toContain('Install a NetworkPolicy engine such as Calico or Cilium');
+    expect(verdict.remediation).not.toContain('aws eks');
+  });
+
+  test('a not-enforcing engine found brings its own fix into the remediation', () => {
+    // Prepare
+    const input = snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'enable-policy': 'never' })] });
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.remediation).toContain('Set enable-policy to "default" in ConfigMap kube-system/cilium-config');
+  });
+
+  test("a 'cluster' problem without an enabled add-on: UNKNOWN with the problem's reason and remediation", () => {
+    // Prepare
+    const problem = {
+      kind: 'cluster' as const,
+      reason: 'the Kubernetes API answered 401 Unauthorized',
+      remediation: 'Create an access entry.',
+    };
+
+    // Act
+    const verdict = detectEngine(snapshot(vpcOn, { addons: [], problems: [problem] }));
+
+    // Assess
+    expect(verdict.status).toBe(Status.Unknown);
+    expect(verdict.message).toContain('in-cluster objects were not read: the Kubernetes API answered 401 Unauthorized');
+    expect(verdict.remediation).toBe('Create an access entry.');
+  });
+
+  test('the agents are the node-agent DaemonSets of every enforcing engine', () => {
+    // Prepare
+    const kubeProxy = daemonSet('kube-system', 'kube-proxy');
+    const input = snapshot({ ...vpcOn, daemonSets: [awsNode(), calicoOperator, flannel, kubeProxy] });
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.agents.map((agent) => `${agent.metadata.namespace}/${agent.metadata.name}`)).toEqual([
+      'kube-system/aws-node',
+      'calico-system/calico-node',
+    ]);
+  });
+
+  test('an engine known only from the add-on has no agents to check', () => {
+    // Prepare / Act
+    const verdict = detectEngine(snapshot(addonsNotRead, { addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}')] }));
+
+    // Assess
+    expect(verdict.agents).toEqual([]);
+  });
+
+  test('drift is reported when the add-on enables policy but aws-node does not exist', () => {
+    // Prepare / Act
+    const input = snapshot({ daemonSets: [calicoOperator] }, { addons: [vpcCniAddon('enableNetworkPolicy: "true"')] });
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(Status.Pass);
+    expect(verdict.evidence.drift).toBe(
+      'EKS add-on vpc-cni has enableNetworkPolicy true but DaemonSet kube-system/aws-node does not exist',
+    );
+  });
+});
+
+describe('daemonSetsUnread', () => {
+  test('is undefined when the DaemonSets were read, even if there are none', () => {
+    // Prepare / Act / Assess
+    expect(daemonSetsUnread(snapshot({ daemonSets: [] }))).toBeUndefined();
+  });
+
+  test("names the 'cluster' problem first, since no in-cluster object was read", () => {
+    // Prepare
+    const problems = [
+      { kind: 'daemonSets' as const, reason: '403' },
+      { kind: 'cluster' as const, reason: 'timeout' },
+    ];
+    const input = snapshot({}, { problems });
+
+    // Act
+    const missing = daemonSetsUnread(input);
+
+    // Assess
+    expect(missing?.reason).toBe('in-cluster objects were not read: timeout');
+  });
+});
+
+describe('engineOfAgent', () => {
+  test.each([
+    ['kube-system', 'aws-node', EngineName.VpcCni],
+    ['calico-system', 'calico-node', EngineName.Calico],
+    ['cilium', 'cilium', EngineName.Cilium],
+    ['default', 'aws-node', undefined],
+  ])('%s/%s is the agent of %s', (namespace, name, engine) => {
+    // Prepare / Act / Assess
+    expect(engineOfAgent(daemonSet(namespace, name))).toBe(engine);
+  });
+});
