@@ -1,0 +1,326 @@
+/**
+ * The run's alert: one plain-text message for people (email, chat) grouped by cluster, with a short subject and two
+ * message attributes for subscription filters. Building it is pure; `sns-alert.ts` delivers it.
+ */
+import { CONTROL_ID, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
+import { runFailuresQuery } from './athena.js';
+import { partitionDate } from './store-layout.js';
+
+/** A cluster as the alert names it: findings' clusters and collection's ClusterIdentity both fit. */
+export interface AlertCluster {
+  name: string;
+  region?: string | null;
+}
+
+/** Everything one run's alert reports. */
+export interface AlertInput {
+  runId: string;
+  findings: Finding[];
+  /** Clusters that could not be audited at all, and why. */
+  failedClusters: Array<{ cluster: AlertCluster; reason: string }>;
+  /** Failures below this severity do not alert. */
+  threshold: Severity;
+  /** Where the run's findings were stored: bucket, prefix and the object keys written. */
+  location: { bucket: string; prefix: string; keys: string[] };
+  /** The Glue table and workgroup, for the ready-to-paste query; left out of the message when absent. */
+  athena?: { database: string; table: string; workgroup: string };
+}
+
+/** The SNS message: subject, plain-text body and the attributes subscribers filter on. */
+export interface Alert {
+  subject: string;
+  message: string;
+  attributes: { severity: Severity; control_id: string };
+}
+
+/**
+ * Budget of the message body in UTF-8 bytes. SNS refuses a publish over 256 KiB, counting the message, the subject
+ * and every attribute's name, type and value; 16 KiB stay free for those and for the XML form encoding overhead.
+ */
+export const MAX_MESSAGE_BYTES = 240 * 1024;
+
+/** SNS subjects must be under 100 characters. */
+export const MAX_SUBJECT_LENGTH = 99;
+
+/** Failures listed per check per cluster; the rest are counted, and the full list is in the store. */
+export const TOP_FAILURES_PER_CHECK = 10;
+
+const MAX_FIELD_BYTES = 1000;
+const MAX_REMEDIATION_BYTES = 2000;
+const MAX_NOT_AUDITED_LISTED = 50;
+const MAX_OBJECTS_LISTED = 10;
+
+/**
+ * Builds the run's alert, or `undefined` when no finding at or above `threshold` failed and every cluster was
+ * audited. The body lists each cluster with its control verdict and its top failures (Medium first, then in check
+ * order), each check's remediation once; then the clusters that could not be audited and why; then where the full
+ * findings are and a query for this run. However many findings there are, the body stays under
+ * {@link MAX_MESSAGE_BYTES}, ending the list with "… and N more failures"; text is only ever cut between characters.
+ */
+export function buildAlert(input: AlertInput): Alert | undefined {
+  // The control roll-up is each cluster's verdict line, not one more failure: counting it would count twice.
+  const failures = input.findings.filter(
+    (finding) =>
+      finding.status === Status.Fail &&
+      finding.check_id !== CheckId.Control &&
+      atOrAbove(finding.severity, input.threshold),
+  );
+  if (failures.length === 0 && input.failedClusters.length === 0) return undefined;
+
+  const clusters = clusterSummaries(input.findings, failures);
+  const clusterCount = new Set([
+    ...clusters.map((cluster) => cluster.key),
+    ...input.failedClusters.map(({ cluster }) => clusterKey(cluster)),
+  ]).size;
+  const header = headerLines(input, failures, clusterCount);
+  const tail = [...notAuditedLines(input.failedClusters), ...locationLines(input)];
+  const detail = fitEntries(
+    clusters.flatMap(clusterEntries),
+    MAX_MESSAGE_BYTES - byteLength(`${[...header, '', '', ...tail].join('\n')}\n`),
+  );
+
+  return {
+    subject: subjectLine(failures, input.failedClusters.length, clusterCount),
+    message: `${[...header, '', ...detail, '', ...tail].join('\n')}\n`,
+    attributes: { severity: highestSeverity(failures), control_id: CONTROL_ID },
+  };
+}
+
+interface ClusterSummary {
+  key: string;
+  cluster: Finding['cluster'];
+  control?: Finding;
+  failures: Finding[];
+}
+
+const CHECK_ORDER: readonly string[] = Object.values(CheckId);
+const STATUS_ORDER: readonly string[] = [Status.Fail, Status.Unknown, Status.Pass];
+
+/** One summary per cluster of the findings, worst control verdict first, then by name and region. */
+function clusterSummaries(findings: Finding[], failures: Finding[]): ClusterSummary[] {
+  const byKey = new Map<string, ClusterSummary>();
+  const summaryOf = (finding: Finding): ClusterSummary => {
+    const key = clusterKey(finding.cluster);
+    let summary = byKey.get(key);
+    if (!summary) byKey.set(key, (summary = { key, cluster: finding.cluster, failures: [] }));
+    return summary;
+  };
+  for (const finding of findings) {
+    if (finding.check_id === CheckId.Control) summaryOf(finding).control = finding;
+    else summaryOf(finding);
+  }
+  for (const failure of failures) summaryOf(failure).failures.push(failure);
+  return [...byKey.values()].sort(
+    (a, b) =>
+      rank(STATUS_ORDER, a.control?.status) - rank(STATUS_ORDER, b.control?.status) ||
+      compareText(a.cluster.name, b.cluster.name) ||
+      compareText(a.cluster.region ?? '', b.cluster.region ?? ''),
+  );
+}
+
+/** A piece of the cluster list and the failures it accounts for (listed, or counted in a check's "… and N more"). */
+interface Entry {
+  text: string;
+  failures: number;
+}
+
+/** The cluster's verdict line, then per check: its failures (top ones listed) and the check's remediation once. */
+function clusterEntries(summary: ClusterSummary): Entry[] {
+  const verdict = summary.control
+    ? `${summary.control.status}: ${field(summary.control.message)}`
+    : 'no control verdict in the findings';
+  const entries: Entry[] = [{ text: `${clusterLabel(summary.cluster)}: ${verdict}`, failures: 0 }];
+  for (const group of groupByCheck(summary.failures)) {
+    const [first] = group as [Finding];
+    const count = group.length === 1 ? '1 failure' : `${group.length} failures`;
+    entries.push({ text: `  [${first.severity}] ${first.check_id}: ${count}`, failures: 0 });
+    for (const failure of group.slice(0, TOP_FAILURES_PER_CHECK)) {
+      entries.push({ text: `    - ${resourceLabel(failure)}: ${field(failure.message)}`, failures: 1 });
+    }
+    const hidden = group.length - TOP_FAILURES_PER_CHECK;
+    if (hidden > 0) {
+      entries.push({ text: `    … and ${hidden} more ${first.check_id} failures in this cluster`, failures: hidden });
+    }
+    const remediation = field(first.remediation, MAX_REMEDIATION_BYTES);
+    entries.push({ text: indent(`Remediation: ${remediation}`, '    '), failures: 0 });
+  }
+  return entries;
+}
+
+/** Failures grouped by check: Medium checks first, then in the order of the checks table, resources sorted. */
+function groupByCheck(failures: Finding[]): Finding[][] {
+  const sorted = [...failures].sort(
+    (a, b) =>
+      rank(SEVERITY_ORDER, b.severity) - rank(SEVERITY_ORDER, a.severity) ||
+      rank(CHECK_ORDER, a.check_id) - rank(CHECK_ORDER, b.check_id) ||
+      compareText(resourceLabel(a), resourceLabel(b)),
+  );
+  const groups: Finding[][] = [];
+  for (const failure of sorted) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.check_id === failure.check_id) last.push(failure);
+    else groups.push([failure]);
+  }
+  return groups;
+}
+
+/** Keeps entries in order while they fit in `budget` bytes; the rest become one "… and N more failures" line. */
+function fitEntries(entries: Entry[], budget: number): string[] {
+  const overflowReserve = byteLength(`${overflowLine(Number.MAX_SAFE_INTEGER)}\n`);
+  const lines: string[] = [];
+  let used = 0;
+  let index = 0;
+  for (; index < entries.length; index += 1) {
+    const size = byteLength(`${(entries[index] as Entry).text}\n`);
+    if (used + size > budget - overflowReserve) break;
+    lines.push((entries[index] as Entry).text);
+    used += size;
+  }
+  const rest = entries.slice(index);
+  const more = rest.reduce((sum, entry) => sum + entry.failures, 0);
+  if (more > 0) lines.push(overflowLine(more));
+  else if (rest.length > 0) lines.push('… and more clusters without failures (all are in the findings below)');
+  return lines;
+}
+
+function overflowLine(failures: number): string {
+  return `… and ${failures} more failures (all are in the findings below)`;
+}
+
+function headerLines(input: AlertInput, failures: Finding[], clusterCount: number): string[] {
+  const counts = severityCounts(failures);
+  const failed = failures.length === 0 ? 'no failures' : `${plural(failures.length, 'failure')} (${counts})`;
+  return [
+    `CIS EKS "Ensure Network Policy is Enabled and set as appropriate" (Kubescape ${CONTROL_ID}), ` +
+      `audit run ${field(input.runId)}`,
+    `${plural(clusterCount, 'cluster')}: ${failed} at or above ${input.threshold}, ` +
+      `${input.failedClusters.length} not audited.`,
+  ];
+}
+
+function notAuditedLines(failedClusters: AlertInput['failedClusters']): string[] {
+  if (failedClusters.length === 0) return [];
+  const listed = failedClusters
+    .slice(0, MAX_NOT_AUDITED_LISTED)
+    .map(({ cluster, reason }) => `  - ${clusterLabel(cluster)}: ${field(reason)}`);
+  const hidden = failedClusters.length - MAX_NOT_AUDITED_LISTED;
+  return [
+    `Not audited (${failedClusters.length}):`,
+    ...listed,
+    ...(hidden > 0 ? [`  … and ${hidden} more clusters not audited`] : []),
+    '',
+  ];
+}
+
+/** Where the full findings are (s3:// URIs) and, when the table is known, the query of this run's failures. */
+function locationLines(input: AlertInput): string[] {
+  const { bucket, keys } = input.location;
+  if (keys.length === 0) return ['No findings were stored for this run.'];
+  const hidden = keys.length - MAX_OBJECTS_LISTED;
+  const folders = [...new Set(keys.map((key) => `s3://${bucket}/${key.slice(0, key.lastIndexOf('/') + 1)}`))];
+  const lines = [
+    'Full findings (gzipped JSON Lines):',
+    ...keys.slice(0, MAX_OBJECTS_LISTED).map((key) => `  s3://${bucket}/${key}`),
+    ...(hidden > 0 ? [`  … and ${hidden} more objects under ${folders.join(', ')}`] : []),
+  ];
+  if (!input.athena) return lines;
+  const { database, table, workgroup } = input.athena;
+  const firstObservedAt = input.findings[0]?.observed_at;
+  const dt = firstObservedAt ? partitionDate(new Date(firstObservedAt)) : undefined;
+  return [
+    ...lines,
+    '',
+    `This run's failures in Athena (workgroup ${workgroup}):`,
+    `${runFailuresQuery(`"${database}"."${table}"`, { runId: input.runId, dt })};`,
+  ];
+}
+
+function subjectLine(failures: Finding[], notAudited: number, clusterCount: number): string {
+  const parts = [
+    ...(failures.length > 0 ? [`${severityCounts(failures)} ${failures.length === 1 ? 'failure' : 'failures'}`] : []),
+    ...(notAudited > 0 ? [`${notAudited} not audited`] : []),
+  ];
+  return `[${CONTROL_ID}] ${plural(clusterCount, 'cluster')}: ${parts.join(', ')}`.slice(0, MAX_SUBJECT_LENGTH);
+}
+
+/** "12 Medium, 3 Low": the failures per severity, highest first. */
+function severityCounts(failures: Finding[]): string {
+  return [...SEVERITY_ORDER]
+    .reverse()
+    .map((severity) => [severity, failures.filter((failure) => failure.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`)
+    .join(', ');
+}
+
+/**
+ * The highest failing severity. An alert with no failure at all was sent for clusters that could not be audited,
+ * which leaves the Medium control undecided there: it is filtered like a Medium failure.
+ */
+function highestSeverity(failures: Finding[]): Severity {
+  const failing = new Set(failures.map((failure) => failure.severity));
+  return [...SEVERITY_ORDER].reverse().find((severity) => failing.has(severity)) ?? Severity.Medium;
+}
+
+function clusterKey(cluster: AlertCluster): string {
+  return `${cluster.region ?? ''}/${cluster.name}`;
+}
+
+function clusterLabel(cluster: AlertCluster & { account_id?: string | null }): string {
+  const where = [cluster.region, cluster.account_id ? `account ${cluster.account_id}` : undefined].filter(Boolean);
+  return `${field(cluster.name)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
+}
+
+function resourceLabel(finding: Finding): string {
+  const { kind, namespace, name } = finding.resource;
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Code-point order: deterministic whatever the locale, and far cheaper than `localeCompare` on 100k findings. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function rank(order: readonly string[], value: string | undefined): number {
+  const index = value === undefined ? -1 : order.indexOf(value);
+  return index === -1 ? order.length : index;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+const SECRET_PARAMETER = /(aws_secret_access_key|secretAccessKey|X-Amz-Signature|X-Amz-Security-Token)([=:"\s]+)[^\s"&,;]+/gi;
+
+/**
+ * Free text made safe for the alert: credentials that could ride along in an upstream error (EKS tokens, bearer
+ * tokens, AWS secret keys) are masked, and the text is cut to `maxBytes` of UTF-8 at a character boundary.
+ */
+function field(text: string, maxBytes = MAX_FIELD_BYTES): string {
+  const masked = text
+    .replace(/k8s-aws-v1\.[A-Za-z0-9_-]+/g, 'k8s-aws-v1.<redacted>')
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<redacted>')
+    .replace(SECRET_PARAMETER, '$1$2<redacted>');
+  return truncateUtf8(masked, maxBytes);
+}
+
+const encoder = new TextEncoder();
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8 (with "…" when cut); never splits a character. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (byteLength(text) <= maxBytes) return text;
+  // encodeInto writes whole characters only (never half a surrogate pair), so `read` ends on a boundary.
+  const { read } = encoder.encodeInto(text, new Uint8Array(maxBytes - byteLength('…')));
+  return `${text.slice(0, read)}…`;
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}

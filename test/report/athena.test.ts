@@ -1,0 +1,186 @@
+/**
+ * The saved queries and the alert's query, run by DuckDB over the folder layout `writeFindingsToDirectory` writes,
+ * with the table's columns declared from FINDINGS_COLUMNS exactly as the Glue table declares them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Finding } from '../../lambda/audit/finding.js';
+import { FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES, runFailuresQuery } from '../../lambda/report/athena.js';
+import { writeFindingsToDirectory } from '../../lambda/report/local-store.js';
+import { FINDINGS_PREFIX } from '../../lambda/report/store-layout.js';
+import { finding, findingCluster } from './fixtures.js';
+
+const TABLE = 'findings';
+
+/** Hive type → DuckDB type: `string`, `array<T>` and `struct<a:T,…>`, the only forms the table uses. */
+function duckdbType(hive: string): string {
+  const type = hive.trim();
+  if (type === 'string') return 'VARCHAR';
+  const array = /^array<(.*)>$/.exec(type);
+  if (array) return `${duckdbType(array[1]!)}[]`;
+  const struct = /^struct<(.*)>$/.exec(type);
+  if (struct) {
+    const fields = struct[1]!.split(',').map((field) => {
+      const [name, fieldType] = field.split(':') as [string, string];
+      return `"${name}" ${duckdbType(fieldType)}`;
+    });
+    return `STRUCT(${fields.join(', ')})`;
+  }
+  throw new Error(`no DuckDB type for Hive type ${hive}`);
+}
+
+function run1(): Finding[] {
+  const at = { run_id: 'run-1', observed_at: '2024-05-01T06:00:00.000Z' };
+  const prod = findingCluster('prod');
+  const dev = findingCluster('dev');
+  const legacy = findingCluster('legacy', 'us-east-1');
+  return [
+    finding({ ...at, cluster: prod, check_id: 'control', resource: { kind: 'Cluster', namespace: null, name: 'prod' }, message: 'prod fails on day 1' }),
+    finding({ ...at, cluster: prod, check_id: 'namespace-coverage', resource: { kind: 'Namespace', namespace: null, name: 'team-a' } }),
+    finding({ ...at, cluster: prod, check_id: 'namespace-coverage', resource: { kind: 'Namespace', namespace: null, name: 'team-b' } }),
+    finding({ ...at, cluster: prod, check_id: 'workload-coverage', resource: { kind: 'Deployment', namespace: 'team-a', name: 'api' } }),
+    finding({ ...at, cluster: prod, check_id: 'engine', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'prod' } }),
+    finding({ ...at, cluster: dev, check_id: 'control', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'dev' }, message: 'dev passes on day 1' }),
+    finding({ ...at, cluster: dev, check_id: 'namespace-coverage', status: 'PASS', resource: { kind: 'Namespace', namespace: null, name: 'team-x' } }),
+    finding({ ...at, cluster: legacy, check_id: 'control', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'legacy' }, message: 'legacy passes' }),
+  ];
+}
+
+function run2(): Finding[] {
+  const at = { run_id: 'run-2', observed_at: '2024-05-02T06:00:00.000Z' };
+  const prod = findingCluster('prod');
+  const dev = findingCluster('dev');
+  return [
+    finding({ ...at, cluster: prod, check_id: 'control', resource: { kind: 'Cluster', namespace: null, name: 'prod' }, message: 'prod fails on day 2' }),
+    finding({ ...at, cluster: prod, check_id: 'namespace-coverage', status: 'PASS', resource: { kind: 'Namespace', namespace: null, name: 'team-a' } }),
+    finding({ ...at, cluster: prod, check_id: 'namespace-coverage', resource: { kind: 'Namespace', namespace: null, name: 'team-b' } }),
+    finding({ ...at, cluster: prod, check_id: 'workload-coverage', resource: { kind: 'Deployment', namespace: 'team-b', name: 'web' } }),
+    finding({ ...at, cluster: prod, check_id: 'workload-coverage', resource: { kind: 'CronJob', namespace: 'team-b', name: 'report' } }),
+    finding({ ...at, cluster: dev, check_id: 'control', resource: { kind: 'Cluster', namespace: null, name: 'dev' }, message: 'dev fails on day 2' }),
+    finding({ ...at, cluster: dev, check_id: 'namespace-coverage', severity: 'Medium', resource: { kind: 'Namespace', namespace: null, name: 'team-x' } }),
+    finding({ ...at, cluster: dev, check_id: 'permissive-policy', severity: 'Low', resource: { kind: 'NetworkPolicy', namespace: 'team-x', name: 'allow-all' } }),
+  ];
+}
+
+describe('the Athena queries, run by DuckDB over the --output layout', () => {
+  let directory: string;
+  let connection: DuckDBConnection;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'athena-'));
+    await writeFindingsToDirectory(directory, [...run1(), ...run2()]);
+    connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const columns = FINDINGS_COLUMNS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
+    const partitions = FINDINGS_PARTITION_KEYS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
+    await connection.run(`CREATE VIEW ${TABLE} AS SELECT * FROM read_json(
+      '${join(directory, FINDINGS_PREFIX)}/*/*.jsonl.gz', format = 'newline_delimited', compression = 'gzip',
+      hive_partitioning = true, hive_types = {${partitions}}, columns = {${columns}})`);
+  });
+  afterAll(async () => {
+    connection.closeSync();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function rows(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS().map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value])),
+    );
+  }
+
+  function savedQuery(name: string): string {
+    const query = SAVED_QUERIES.find((candidate) => candidate.name === name);
+    if (!query) throw new Error(`no saved query ${name}`);
+    return query.sql(TABLE);
+  }
+
+  it('reads every declared column, partition included, from the stored objects', async () => {
+    // Prepare
+    const sql = `SELECT count(*) AS findings, count(DISTINCT dt) AS days, count(requirements) AS with_requirements FROM ${TABLE}`;
+
+    // Act
+    const [summary] = await rows(sql);
+
+    // Assess
+    expect(summary).toEqual({ findings: 16, days: 2, with_requirements: 16 });
+  });
+
+  it('latest verdict per cluster takes each cluster\'s newest run', async () => {
+    // Prepare
+    const sql = savedQuery('latest-verdict-per-cluster');
+
+    // Act
+    const verdicts = await rows(sql);
+
+    // Assess
+    expect(verdicts.map((row) => [row.cluster_name, row.region, row.status, row.run_id, row.message])).toEqual([
+      ['dev', 'eu-west-1', 'FAIL', 'run-2', 'dev fails on day 2'],
+      ['legacy', 'us-east-1', 'PASS', 'run-1', 'legacy passes'],
+      ['prod', 'eu-west-1', 'FAIL', 'run-2', 'prod fails on day 2'],
+    ]);
+  });
+
+  it("failures by check and namespace count the latest run's failures, namespace findings under their own namespace", async () => {
+    // Prepare
+    const sql = savedQuery('failures-by-check-and-namespace');
+
+    // Act
+    const failures = await rows(sql);
+
+    // Assess
+    expect(failures.map((row) => [row.cluster_name, row.check_id, row.severity, row.namespace, row.failures])).toEqual([
+      ['prod', 'workload-coverage', 'Medium', 'team-b', 2],
+      ['dev', 'namespace-coverage', 'Medium', 'team-x', 1],
+      ['dev', 'permissive-policy', 'Low', 'team-x', 1],
+      ['prod', 'namespace-coverage', 'Medium', 'team-b', 1],
+    ]);
+  });
+
+  it('trend per day counts findings by day and status', async () => {
+    // Prepare
+    const sql = savedQuery('trend-per-day');
+
+    // Act
+    const trend = await rows(sql);
+
+    // Assess
+    expect(trend).toEqual([
+      { day: '2024-05-01', status: 'FAIL', findings: 4, runs: 1 },
+      { day: '2024-05-01', status: 'PASS', findings: 4, runs: 1 },
+      { day: '2024-05-02', status: 'FAIL', findings: 7, runs: 1 },
+      { day: '2024-05-02', status: 'PASS', findings: 1, runs: 1 },
+    ]);
+  });
+
+  it('the alert\'s query lists one run\'s failures, Medium first', async () => {
+    // Prepare
+    const sql = runFailuresQuery(TABLE, { runId: 'run-2', dt: '2024-05-02' });
+
+    // Act
+    const failures = await rows(sql);
+
+    // Assess
+    expect(failures.map((row) => [row.cluster_name, row.check_id, row.severity, row.resource_name])).toEqual([
+      ['dev', 'control', 'Medium', 'dev'],
+      ['dev', 'namespace-coverage', 'Medium', 'team-x'],
+      ['prod', 'control', 'Medium', 'prod'],
+      ['prod', 'namespace-coverage', 'Medium', 'team-b'],
+      ['prod', 'workload-coverage', 'Medium', 'report'],
+      ['prod', 'workload-coverage', 'Medium', 'web'],
+      ['dev', 'permissive-policy', 'Low', 'allow-all'],
+    ]);
+  });
+
+  it('the alert\'s query keeps a quote in the run id inside its string literal', async () => {
+    // Prepare
+    const sql = runFailuresQuery(TABLE, { runId: "run-2' OR '1' = '1" });
+
+    // Act
+    const failures = await rows(sql);
+
+    // Assess
+    expect(failures).toEqual([]);
+  });
+});
