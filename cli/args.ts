@@ -1,0 +1,179 @@
+/**
+ * The `audit` command's options: parsed with `node:util` parseArgs, validated, and turned into what the command
+ * needs — where the snapshots come from (offline files, a kubeconfig context, or the EKS API) and how to report.
+ * Every problem is a {@link UsageError} of one line naming the flag.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
+import type { OfflineSources } from '../lambda/collect/offline.js';
+import { UsageError } from './io.js';
+
+/** The output formats of `--format`. */
+export const OutputFormat = { Table: 'table', Jsonl: 'jsonl', Json: 'json' } as const;
+export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
+
+/** Where the snapshots come from. */
+export const SourceMode = { Offline: 'offline', Kubeconfig: 'kubeconfig', Eks: 'eks' } as const;
+
+/** The source flags, sorted by mode: exactly one mode per invocation. */
+export type SourceSelection =
+  | { mode: typeof SourceMode.Offline; offline: OfflineSources }
+  /** A kubeconfig context (any cluster, EKS or not); both unset means `$KUBECONFIG` or `~/.kube/config`, current context. */
+  | { mode: typeof SourceMode.Kubeconfig; kubeconfig?: string; context?: string }
+  /** EKS clusters through the AWS credential chain; no regions means the chain's default region. */
+  | { mode: typeof SourceMode.Eks; clusters: string[]; allClusters: boolean; regions: string[] };
+
+/** A parsed, valid `audit` invocation that runs an audit. */
+export interface AuditArguments {
+  help: false;
+  sources: SourceSelection;
+  format: OutputFormat;
+  /** `--output DIR`: also write the findings store layout there. */
+  output?: string;
+  excludedNamespaces: string[];
+  failOn: Severity;
+}
+
+/** The `--help` text. */
+export const AUDIT_USAGE = `usage: npm run --silent audit -- [sources] [options]
+
+Audits NetworkPolicy enforcement and coverage (CIS EKS, Kubescape C-0230) and prints the findings.
+
+Offline sources (files):
+  --kube FILE                 kubectl get … -o json|yaml output (a List or an object); repeatable
+  --eks-cluster FILE          aws eks describe-cluster output
+  --eks-addon FILE            aws eks describe-addon output; repeatable
+Live sources:
+  --kubeconfig FILE           kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
+  --context NAME              kubeconfig context (default: the current context)
+  --cluster NAME              EKS cluster, through AWS credentials; repeatable
+  --all-clusters              every EKS cluster of the regions
+  --region R                  AWS region for --cluster/--all-clusters; repeatable
+  With no source flag, the current kubeconfig context is audited.
+Options:
+  --format table|jsonl|json   output format (default: table)
+  --output DIR                also write the findings as DIR/findings/dt=YYYY-MM-DD/<run>-<cluster>.jsonl.gz
+  --exclude-namespaces a,b    namespaces left out of coverage checks (default: ${DEFAULT_EXCLUDED_NAMESPACES.join(',')};
+                              "" audits every namespace, as strict CIS asks)
+  --fail-on SEVERITY          Informational|Low|Medium: exit 1 on a failure at or above it (default: Medium)
+  --help                      this text
+
+Exit status: 0 no failure at or above --fail-on, 1 there is one, 2 bad usage or unreadable input.
+`;
+
+const OPTIONS = {
+  kube: { type: 'string', multiple: true },
+  'eks-cluster': { type: 'string' },
+  'eks-addon': { type: 'string', multiple: true },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  cluster: { type: 'string', multiple: true },
+  'all-clusters': { type: 'boolean' },
+  region: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  'exclude-namespaces': { type: 'string' },
+  'fail-on': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseFlags>;
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Parses and validates `args` (the words after `audit`): `{ help: true }` when `--help` is among them, else the
+ * audit to run. Throws {@link UsageError} naming the flag at fault.
+ */
+export function parseAuditArguments(args: string[]): AuditArguments | { help: true } {
+  const values = parseFlags(args);
+  if (values.help === true) return { help: true };
+  return {
+    help: false,
+    sources: sourceSelection(values),
+    format: oneOf('--format', values.format ?? OutputFormat.Table, Object.values(OutputFormat)),
+    output: nonEmpty('--output', values.output),
+    excludedNamespaces: excludedNamespaces(values['exclude-namespaces']),
+    failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER),
+  };
+}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(flagError(error as Error & { code?: string }));
+  }
+}
+
+/** parseArgs' messages span lines and suggest syntax; ours name the flag in one line. */
+function flagError(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option} (see --help)`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${/'([^']*)'/.exec(error.message)?.[1]}": every input is given with a flag (see --help)`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(error.message) ? `${option} takes no value` : `${option} needs a value`;
+    default:
+      return error.message.split('\n')[0] ?? 'invalid options';
+  }
+}
+
+function sourceSelection(values: Values): SourceSelection {
+  const offline = [values.kube && '--kube', values['eks-cluster'] && '--eks-cluster', values['eks-addon'] && '--eks-addon'];
+  const kubeconfig = [values.kubeconfig !== undefined && '--kubeconfig', values.context !== undefined && '--context'];
+  const eks = [values.cluster && '--cluster', values['all-clusters'] && '--all-clusters', values.region && '--region'];
+  const modes = [offline, kubeconfig, eks].map((flags) => flags.filter((flag): flag is string => Boolean(flag)));
+  const chosen = modes.filter((flags) => flags.length > 0);
+  if (chosen.length > 1) {
+    throw new UsageError(`${chosen[0]![0]} cannot be combined with ${chosen[1]![0]}: audit files, a kubeconfig context, or EKS clusters`);
+  }
+  if (modes[0]!.length > 0) {
+    const clusterFiles = values['eks-cluster'];
+    return {
+      mode: SourceMode.Offline,
+      offline: {
+        kube: (values.kube ?? []).map((file) => nonEmpty('--kube', file) as string),
+        eksCluster: clusterFiles === undefined ? undefined : nonEmpty('--eks-cluster', clusterFiles),
+        eksAddons: (values['eks-addon'] ?? []).map((file) => nonEmpty('--eks-addon', file) as string),
+      },
+    };
+  }
+  if (modes[2]!.length > 0) return eksSelection(values);
+  return { mode: SourceMode.Kubeconfig, kubeconfig: nonEmpty('--kubeconfig', values.kubeconfig), context: nonEmpty('--context', values.context) };
+}
+
+function eksSelection(values: Values): SourceSelection {
+  const clusters = (values.cluster ?? []).map((name) => nonEmpty('--cluster', name) as string);
+  const allClusters = values['all-clusters'] === true;
+  if (allClusters && clusters.length > 0) throw new UsageError('--all-clusters cannot be combined with --cluster: choose one');
+  if (!allClusters && clusters.length === 0) throw new UsageError('--region needs --cluster NAME or --all-clusters');
+  const regions = values.region ?? [];
+  const badRegion = regions.find((region) => !REGION.test(region));
+  if (badRegion !== undefined) throw new UsageError(`--region "${badRegion}" is not an AWS region name (e.g. eu-west-1)`);
+  return { mode: SourceMode.Eks, clusters, allClusters, regions };
+}
+
+function excludedNamespaces(value: string | undefined): string[] {
+  // Unset keeps the defaults; an empty string means no exclusion at all (strict CIS).
+  if (value === undefined) return [...DEFAULT_EXCLUDED_NAMESPACES];
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const bad = names.find((name) => !NAMESPACE.test(name));
+  if (bad !== undefined) throw new UsageError(`--exclude-namespaces has "${bad.slice(0, 80)}", which is not a namespace name`);
+  return names;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} is "${value.slice(0, 80)}"; expected one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return value;
+}

@@ -1,0 +1,57 @@
+/**
+ * The `audit` command: parse the flags, collect the snapshots, run the engine, print the findings, optionally write
+ * them in the store layout, and answer with the exit status the DESIGN promises (0 clean, 1 a failure at or above
+ * `--fail-on`, 2 bad usage or unreadable input). Problems are one line on stderr; findings are on stdout.
+ */
+import { auditSnapshot } from '../lambda/audit/index.js';
+import { Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
+import { InputError } from '../lambda/collect/offline.js';
+import { writeFindingsToDirectory } from '../lambda/report/local-store.js';
+import { AUDIT_USAGE, parseAuditArguments } from './args.js';
+import { formatFindings } from './format.js';
+import { UsageError, type CommandIo } from './io.js';
+import { newRunId } from './run-id.js';
+import { collectSnapshots } from './sources.js';
+
+/** Exit statuses of the `audit` command. */
+export const AuditExit = { Clean: 0, Failed: 1, Unusable: 2 } as const;
+
+/** Runs `audit` with `args` (the words after `audit`) against `io`; resolves to the exit status. */
+export async function runAuditCommand(args: string[], io: CommandIo): Promise<number> {
+  const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
+  const fail = (message: string) => {
+    io.stderr.write(`error: ${message}\n`);
+    return AuditExit.Unusable;
+  };
+  let findings: Finding[];
+  let invocation: ReturnType<typeof parseAuditArguments>;
+  try {
+    invocation = parseAuditArguments(args);
+    if (invocation.help) {
+      io.stdout.write(AUDIT_USAGE);
+      return AuditExit.Clean;
+    }
+    const snapshots = await collectSnapshots(invocation.sources, warn);
+    const observedAt = new Date();
+    const options = { runId: newRunId(observedAt), observedAt, excludedNamespaces: invocation.excludedNamespaces };
+    findings = snapshots.flatMap((snapshot) => auditSnapshot(snapshot, options));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) return fail(error.message);
+    throw error;
+  }
+  const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  io.stdout.write(formatFindings(findings, invocation.format, color));
+  if (invocation.output !== undefined) {
+    // The findings are already printed: a store that cannot be written loses nothing, but the run is not clean.
+    try {
+      await writeFindingsToDirectory(invocation.output, findings);
+    } catch (error) {
+      return fail(`--output ${invocation.output}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  return hasFailureAtOrAbove(findings, invocation.failOn) ? AuditExit.Failed : AuditExit.Clean;
+}
+
+function hasFailureAtOrAbove(findings: Finding[], threshold: Severity): boolean {
+  return findings.some((finding) => finding.status === Status.Fail && atOrAbove(finding.severity, threshold));
+}

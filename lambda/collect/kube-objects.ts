@@ -1,0 +1,98 @@
+/**
+ * Sorting Kubernetes objects into a {@link KubeInventory}: which kinds the audit reads, which bucket each goes to,
+ * what is kept of each object, and which kinds were read at all. Shared by offline loading and live collection, so
+ * both build the same snapshot from the same objects.
+ */
+import type { ConfigMap, KubeInventory, KubeObject } from '../audit/snapshot.js';
+
+/** The kinds the audit reads, each with its inventory bucket. Any other kind is ignored. */
+export const INVENTORY_BUCKETS = {
+  Namespace: 'namespaces',
+  Pod: 'pods',
+  NetworkPolicy: 'networkPolicies',
+  DaemonSet: 'daemonSets',
+  ReplicaSet: 'replicaSets',
+  Job: 'jobs',
+  ConfigMap: 'configMaps',
+  Node: 'nodes',
+} as const satisfies Record<string, keyof KubeInventory>;
+
+/** A kind the audit reads (`Pod`, `NetworkPolicy`, …). */
+export type InventoryKind = keyof typeof INVENTORY_BUCKETS;
+
+/** True when the audit reads objects of `kind`. */
+export function isInventoryKind(kind: string): kind is InventoryKind {
+  return Object.hasOwn(INVENTORY_BUCKETS, kind);
+}
+
+/** Kinds whose objects live in no namespace; every other inventory kind must name one. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<InventoryKind> = new Set<InventoryKind>(['Namespace', 'Node']);
+
+/** The ConfigMaps engine detection reads, as `namespace/name`: the VPC CNI's and Cilium's (both install places). */
+const ENGINE_CONFIG_MAPS: ReadonlySet<string> = new Set([
+  'kube-system/amazon-vpc-cni',
+  'kube-system/cilium-config',
+  'cilium/cilium-config',
+]);
+
+/** True for a ConfigMap engine detection needs; the data of all others is dropped on reading. */
+export function isEngineConfigMap(metadata: { namespace?: string; name: string }): boolean {
+  return ENGINE_CONFIG_MAPS.has(`${metadata.namespace ?? ''}/${metadata.name}`);
+}
+
+/**
+ * What the snapshot keeps of `object`. ConfigMaps can hold credentials and other sensitive configuration, so all but
+ * the engine ones are reduced to their identity (their annotations can repeat the data in
+ * `last-applied-configuration`); every other object is kept as read.
+ */
+export function retainedObject(object: KubeObject): KubeObject {
+  if (object.kind !== 'ConfigMap') return object;
+  const configMap = object as ConfigMap;
+  const { name, namespace, uid } = configMap.metadata;
+  const identity: ConfigMap = { apiVersion: configMap.apiVersion, kind: 'ConfigMap', metadata: { name, namespace, uid } };
+  if (isEngineConfigMap(configMap.metadata)) identity.data = configMap.data;
+  return identity;
+}
+
+/**
+ * Collects objects into inventory buckets. A bucket exists once its kind is known to be read (an object of it was
+ * added, or {@link markRead} said a list of it was read, even empty); kinds never read stay `undefined`, which is
+ * what makes checks answer UNKNOWN instead of FAIL.
+ */
+export class InventoryBuilder {
+  private readonly buckets: Partial<Record<InventoryKind, KubeObject[]>> = {};
+  private readonly identities = new Set<string>();
+
+  /** Records that `kind` was read, even if no object of it follows. */
+  markRead(kind: InventoryKind): void {
+    this.buckets[kind] ??= [];
+  }
+
+  /** True when `kind` was read. */
+  isRead(kind: InventoryKind): boolean {
+    return this.buckets[kind] !== undefined;
+  }
+
+  /**
+   * Adds an object of a read kind (see {@link retainedObject} for what is kept). The same object met twice (the same
+   * file given twice, overlapping captures) is kept once; returns false for such a repeat.
+   */
+  add(object: KubeObject & { kind: InventoryKind }): boolean {
+    const identity = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+    this.markRead(object.kind);
+    if (this.identities.has(identity)) return false;
+    this.identities.add(identity);
+    this.buckets[object.kind]?.push(retainedObject(object));
+    return true;
+  }
+
+  /** The inventory: one array per read kind, `undefined` for the others. */
+  build(): KubeInventory {
+    const inventory: Record<string, KubeObject[]> = {};
+    for (const [kind, bucket] of Object.entries(INVENTORY_BUCKETS)) {
+      const objects = this.buckets[kind as InventoryKind];
+      if (objects) inventory[bucket] = objects;
+    }
+    return inventory as KubeInventory;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Offline loading: builds a {@link ClusterSnapshot} from files — `kubectl get … -o json|yaml` output (`--kube`), and
+ * the AWS CLI's `describe-cluster` / `describe-addon` output (`--eks-cluster`, `--eks-addon`). A file that cannot be
+ * used stops loading with an {@link InputError}; one bad object inside a usable file is skipped with a warning.
+ *
+ * Which kinds count as read decides UNKNOWN versus FAIL, so the rule is explicit (and documented in the README): a
+ * kind is read when an object of it, or a typed list of it (`NetworkPolicyList`, even empty), is present. Because
+ * `kubectl get a,b,c -o json` prints one untyped `List` that cannot show an empty kind, the kinds that may rightly be
+ * empty are also taken as read-and-empty when Pods are present — the documented capture command reads them together.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { ClusterSnapshot, CollectionProblem, EksAddon, KubeObject } from '../audit/snapshot.js';
+import { parseDocuments } from './documents.js';
+import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
+import { clipped, InputError } from './input-error.js';
+import { INVENTORY_BUCKETS, InventoryBuilder, isInventoryKind, type InventoryKind } from './kube-objects.js';
+import { isRecord, objectProblem } from './object-problems.js';
+
+export { InputError } from './input-error.js';
+
+/** The files of one offline audit, as given on the command line. */
+export interface OfflineSources {
+  /** `kubectl get … -o json|yaml` output files, merged in order. */
+  kube: string[];
+  /** `aws eks describe-cluster` output. */
+  eksCluster?: string;
+  /** `aws eks describe-addon` output files. */
+  eksAddons: string[];
+}
+
+/** Kinds a cluster may rightly have none of, taken as read-and-empty when the capture holds Pods. */
+const MAY_BE_EMPTY: readonly InventoryKind[] = ['NetworkPolicy', 'ReplicaSet', 'Job', 'ConfigMap'];
+
+/** Shown where the capture lacks a kind: the README holds the one command that captures them all. */
+const CAPTURE_ADVICE = 'capture with the README command';
+
+/**
+ * Loads one cluster's snapshot from `sources`. `warn` receives one line per skipped object and per kind taken as
+ * none. Throws {@link InputError} (one line naming the file) for a missing, empty, truncated or malformed file, or
+ * EKS output of the wrong shape.
+ */
+export async function loadOfflineSnapshot(
+  sources: OfflineSources,
+  warn: (message: string) => void,
+): Promise<ClusterSnapshot> {
+  const inventory = new InventoryBuilder();
+  for (const file of sources.kube) {
+    for (const [location, document] of located(await readDocuments(file))) {
+      addDocument(file, location, document, inventory, warn);
+    }
+  }
+  if (inventory.isRead('Pod')) {
+    for (const kind of MAY_BE_EMPTY.filter((kind) => !inventory.isRead(kind))) {
+      warn(`no ${kind} objects in the input: taken as none (${CAPTURE_ADVICE})`);
+      inventory.markRead(kind);
+    }
+  }
+  const eks = sources.eksCluster ? describedCluster(sources.eksCluster, await readOne(sources.eksCluster)) : undefined;
+  const addons = sources.eksAddons.length > 0 ? await readAddons(sources.eksAddons, eks?.name, warn) : undefined;
+  const kube = inventory.build();
+  const fallbackName = sources.kube[0] ?? sources.eksAddons[0];
+  return {
+    cluster: clusterIdentity(eks, addons?.[0]?.clusterName ?? (fallbackName ? fileStem(fallbackName) : 'offline')),
+    eks,
+    addons,
+    kube,
+    problems: Object.entries(INVENTORY_BUCKETS)
+      .filter(([, bucket]) => kube[bucket] === undefined)
+      .map(([kind, bucket]): CollectionProblem => ({
+        kind: bucket,
+        reason: sources.kube.length === 0 ? 'no --kube file was given' : `the input files hold no ${kind} objects`,
+      })),
+  };
+}
+
+/** Sorts one document of a `--kube` file: a list (its items), an object of a kind the audit reads, or anything else. */
+function addDocument(
+  file: string,
+  location: string,
+  document: unknown,
+  inventory: InventoryBuilder,
+  warn: (message: string) => void,
+): void {
+  if (!isRecord(document)) throw new InputError(file, `${location || 'document'} is not a Kubernetes object or List`);
+  const kind = document.kind;
+  if (Array.isArray(document.items) && (kind === undefined || (typeof kind === 'string' && kind.endsWith('List')))) {
+    // A typed list (`PodList`, as the API returns it: `kubectl get --raw /api/v1/pods`) names its items' kind, which
+    // the items themselves leave out.
+    const itemKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
+    if (itemKind !== undefined && isInventoryKind(itemKind)) inventory.markRead(itemKind);
+    document.items.forEach((item, index) =>
+      addObject(file, `${location ? `${location}.` : ''}items[${index}]`, item, itemKind, inventory, warn),
+    );
+    return;
+  }
+  if (typeof kind !== 'string') {
+    throw new InputError(file, `${location || 'document'} is not \`kubectl get\` output (no kind and no items)`);
+  }
+  addObject(file, location || 'object', document, undefined, inventory, warn);
+}
+
+function addObject(
+  file: string,
+  location: string,
+  item: unknown,
+  listKind: string | undefined,
+  inventory: InventoryBuilder,
+  warn: (message: string) => void,
+): void {
+  const object = isRecord(item) ? item : undefined;
+  const kind = typeof object?.kind === 'string' ? object.kind : listKind;
+  if (!object || kind === undefined) {
+    warn(`${file}: ${location} (${objectLabel(object, kind)}): ${object ? 'kind is missing' : 'not an object'}; skipped`);
+    return;
+  }
+  // Captures may hold kinds the audit does not read (Deployments, Services, …): they are simply not part of it.
+  if (!isInventoryKind(kind)) return;
+  inventory.markRead(kind);
+  const problem = objectProblem(kind, object);
+  if (problem) {
+    warn(`${file}: ${location} (${objectLabel(object, kind)}): ${problem}; skipped`);
+    return;
+  }
+  const typed = object as unknown as KubeObject;
+  // Only kind-less items of a typed list need a copy that carries their kind.
+  inventory.add(typed.kind === kind ? (typed as KubeObject & { kind: InventoryKind }) : { ...typed, kind });
+}
+
+/** `Kind namespace/name` for warnings, with a long or missing name shown as such. */
+function objectLabel(object: Record<string, unknown> | undefined, kind: string | undefined): string {
+  const metadata = isRecord(object?.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === 'string' && metadata.name !== '' ? clipped(metadata.name) : 'no name';
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? `${clipped(metadata.namespace)}/` : '';
+  return `${kind ? clipped(kind) : 'no kind'} ${namespace}${name}`;
+}
+
+/** Pairs each document with its place in the file: `''` for the only one, `documents[i]` in a multi-document file. */
+function located(documents: unknown[]): Array<[string, unknown]> {
+  return documents.map((document, index) => [documents.length === 1 ? '' : `documents[${index}]`, document]);
+}
+
+async function readAddons(
+  files: string[],
+  clusterName: string | undefined,
+  warn: (message: string) => void,
+): Promise<EksAddon[]> {
+  const addons: EksAddon[] = [];
+  for (const file of files) {
+    const addon = describedAddon(file, await readOne(file));
+    if (clusterName && addon.clusterName && addon.clusterName !== clusterName) {
+      warn(`${file}: add-on of cluster ${clipped(addon.clusterName)}, not ${clusterName}; used anyway`);
+    }
+    addons.push(addon);
+  }
+  return addons;
+}
+
+/** The single document of an AWS CLI output file. */
+async function readOne(file: string): Promise<unknown> {
+  const documents = await readDocuments(file);
+  if (documents.length > 1) throw new InputError(file, `holds ${documents.length} documents, expected one`);
+  return documents[0];
+}
+
+async function readDocuments(file: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(file, readFailure(error));
+  }
+  return parseDocuments(file, text);
+}
+
+/** The reason a file could not be read, in words (the error's own message repeats the path and the syscall). */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return `cannot be read (${code ?? 'unknown error'})`;
+  }
+}
+
+function fileStem(file: string): string {
+  return basename(file, extname(file));
+}

@@ -1,0 +1,51 @@
+/**
+ * Helpers for the `audit` command tests: a captured {@link CommandIo}, the example's paths, and captures derived
+ * from the example (a few of its namespaces) written to a temporary folder.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandIo } from '../../cli/io.js';
+
+/** The example capture the README's quickstart audits. */
+export const EXAMPLE = {
+  kube: 'examples/shop-eu/cluster.json',
+  eksCluster: 'examples/shop-eu/eks-cluster.json',
+  eksAddon: 'examples/shop-eu/addon-vpc-cni.json',
+} as const;
+
+/** The README's quickstart flags. */
+export const EXAMPLE_FLAGS = ['--kube', EXAMPLE.kube, '--eks-cluster', EXAMPLE.eksCluster, '--eks-addon', EXAMPLE.eksAddon];
+
+/** A CommandIo whose output is kept; `tty` makes stdout claim to be a terminal. */
+export function capturedIo(options: { tty?: boolean; env?: Record<string, string | undefined> } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIo = {
+    stdout: { write: (text: string) => out.push(text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => err.push(text), isTTY: false },
+    env: options.env ?? {},
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+/** A fresh temporary folder; remove it with `rm(path, { recursive: true })`. */
+export function temporaryFolder(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'audit-'));
+}
+
+/**
+ * The example capture reduced to kube-system, its cluster-scoped objects and `namespaces`, written as a List into
+ * `folder`; returns the file's path.
+ */
+export async function exampleSubset(folder: string, namespaces: string[]): Promise<string> {
+  const capture = JSON.parse(readFileSync(EXAMPLE.kube, 'utf8')) as { items: Array<{ kind: string; metadata: { name: string; namespace?: string } }> };
+  const kept = new Set(['kube-system', ...namespaces]);
+  const items = capture.items.filter(({ kind, metadata }) =>
+    kind === 'Namespace' ? kept.has(metadata.name) : metadata.namespace === undefined || kept.has(metadata.namespace),
+  );
+  const path = join(folder, `${namespaces.join('-')}.json`);
+  await writeFile(path, JSON.stringify({ ...capture, items }));
+  return path;
+}

@@ -1,0 +1,225 @@
+import { InputError, loadOfflineSnapshot } from '../../lambda/collect/offline.js';
+import { inputFolder, list, networkPolicy, pod, warnings, type InputFolder } from './offline-helpers.js';
+
+let folder: InputFolder;
+beforeEach(async () => {
+  folder = await inputFolder();
+});
+afterEach(() => folder.remove());
+
+/** The error `loadOfflineSnapshot` throws for `--kube file`, checked to be a one-line InputError. */
+async function loadError(file: string): Promise<string> {
+  const error = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warnings().warn).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  const message = (error as InputError).message;
+  expect(message).not.toContain('\n');
+  return message;
+}
+
+describe('unreadable files stop loading with one line naming the file', () => {
+  test('text that is neither JSON nor YAML gives its line and column', async () => {
+    // Prepare
+    const file = await folder.write('cluster.json', 'apiVersion: v1\nkind: List\nitems: [a: b: c\n');
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toMatch(new RegExp(`^${file}: not JSON or YAML \\(line 3, column \\d+: .+\\)$`));
+  });
+
+  test('malformed JSON gives the line and column of the JSON error without quoting the content', async () => {
+    // Prepare
+    const file = await folder.write('cluster.json', '{\n  "kind": "List",\n  "items": [ {"token": "abc" "x": 1} ]\n}\n');
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toBe(`${file}: not JSON or YAML (line 3, column 30: Expected ',' or '}' after property value)`);
+    expect(message).not.toContain('abc');
+  });
+
+  test('a JSON capture cut short is reported as truncated', async () => {
+    // Prepare
+    const whole = JSON.stringify(list([pod('shop', 'web-1'), pod('shop', 'web-2')]), null, 2);
+    const file = await folder.write('cluster.json', whole.slice(0, Math.floor(whole.length / 2)));
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toBe(`${file}: truncated JSON`);
+  });
+
+  test('an empty file is reported as empty', async () => {
+    // Prepare
+    const file = await folder.write('cluster.json', '  \n');
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toBe(`${file}: empty file`);
+  });
+
+  test('a missing file is reported as missing', async () => {
+    // Prepare
+    const file = `${await folder.write('present.json', '{}')}.absent`;
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toBe(`${file}: no such file`);
+  });
+
+  test('a document that is not an object, or has neither kind nor items, is not kubectl output', async () => {
+    // Prepare
+    const scalar = await folder.write('scalar.yaml', 'just some words\n');
+    const describeOutput = await folder.write('describe.json', { cluster: { name: 'shop-eu' } });
+
+    // Act
+    const messages = [await loadError(scalar), await loadError(describeOutput)];
+
+    // Assess
+    expect(messages).toEqual([
+      `${scalar}: document is not a Kubernetes object or List`,
+      `${describeOutput}: document is not \`kubectl get\` output (no kind and no items)`,
+    ]);
+  });
+
+  test('describe-cluster output of the wrong shape names the file and what was expected', async () => {
+    // Prepare
+    const kube = await folder.write('cluster.json', list([]));
+    const cluster = await folder.write('eks-cluster.json', { clusters: ['shop-eu'] });
+
+    // Act
+    const error = await loadOfflineSnapshot({ kube: [kube], eksCluster: cluster, eksAddons: [] }, warnings().warn).catch(
+      (thrown: unknown) => thrown,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      `${cluster}: not \`aws eks describe-cluster\` output (expected {"cluster": {"name": …}})`,
+    );
+  });
+
+  test('describe-addon output with a field of the wrong type names the field', async () => {
+    // Prepare
+    const addon = await folder.write('addon.json', { addon: { addonName: 'vpc-cni', configurationValues: { enableNetworkPolicy: 'true' } } });
+
+    // Act
+    const error = await loadOfflineSnapshot({ kube: [], eksAddons: [addon] }, warnings().warn).catch((thrown: unknown) => thrown);
+
+    // Assess
+    expect((error as Error).message).toBe(`${addon}: addon.configurationValues is not a string`);
+  });
+});
+
+describe('bad objects are skipped with one warning naming file, place and object', () => {
+  test('items lacking kind or metadata.name are skipped and the rest is loaded', async () => {
+    // Prepare
+    const file = await folder.write(
+      'cluster.json',
+      list([pod('shop', 'web-1'), { metadata: { name: 'mystery', namespace: 'shop' } }, { kind: 'Pod', metadata: { namespace: 'shop' } }]),
+    );
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.pods?.map((object) => object.metadata.name)).toEqual(['web-1']);
+    expect(lines.slice(0, 2)).toEqual([
+      `${file}: items[1] (no kind shop/mystery): kind is missing; skipped`,
+      `${file}: items[2] (Pod shop/no name): metadata.name is missing; skipped`,
+    ]);
+  });
+
+  test('a NetworkPolicy whose selector has an unknown operator is skipped with a warning naming the policy', async () => {
+    // Prepare
+    const bad = networkPolicy('shop', 'allow-web', {
+      podSelector: { matchExpressions: [{ key: 'app', operator: 'Contains', values: ['web'] }] },
+    });
+    const file = await folder.write('cluster.json', list([pod('shop', 'web-1'), bad]));
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.networkPolicies).toEqual([]);
+    expect(lines[0]).toBe(
+      `${file}: items[1] (NetworkPolicy shop/allow-web): spec.podSelector.matchExpressions[0].operator "Contains" ` +
+        'is not one of In, NotIn, Exists, DoesNotExist; skipped',
+    );
+  });
+
+  test('a bad selector inside an ingress peer is found too', async () => {
+    // Prepare
+    const bad = networkPolicy('shop', 'from-frontend', {
+      podSelector: {},
+      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In' }] } }] }],
+    });
+    const file = await folder.write('cluster.json', list([bad]));
+    const { warn, lines } = warnings();
+
+    // Act
+    await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(lines).toEqual([
+      `${file}: items[0] (NetworkPolicy shop/from-frontend): spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values ` +
+        'must not be empty for operator In; skipped',
+    ]);
+  });
+
+  test('a field of the wrong type is skipped rather than handed to the checks', async () => {
+    // Prepare
+    const broken = { ...pod('shop', 'web-2'), spec: { hostNetwork: 'yes' } };
+    const file = await folder.write('cluster.json', list([pod('shop', 'web-1'), broken]));
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.pods?.map((object) => object.metadata.name)).toEqual(['web-1']);
+    expect(lines[0]).toBe(`${file}: items[1] (Pod shop/web-2): spec.hostNetwork is not true or false; skipped`);
+  });
+
+  test('a 1 MB label value loads in well under a second, and a 1 MB selector value gives a short warning', async () => {
+    // Prepare
+    const huge = 'a'.repeat(1024 * 1024);
+    const bigPolicy = networkPolicy('shop', 'huge', { podSelector: { matchLabels: { app: huge } } });
+    const file = await folder.write('cluster.json', list([pod('shop', 'web-1', { app: huge }), bigPolicy]));
+    const { warn, lines } = warnings();
+    const started = Date.now();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(snapshot.kube.pods?.[0]?.metadata.labels?.app).toHaveLength(huge.length);
+    expect(lines[0]).toMatch(/items\[1\] \(NetworkPolicy shop\/huge\): spec\.podSelector\.matchLabels\["app"\] .*longer than 63/);
+    expect(lines[0]?.length).toBeLessThan(300);
+  });
+
+  test('a 1 MB name is clipped in the warning', async () => {
+    // Prepare
+    const file = await folder.write('cluster.json', list([{ kind: 'Pod', metadata: { name: 'n'.repeat(1024 * 1024) } }]));
+    const { warn, lines } = warnings();
+
+    // Act
+    await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
+
+    // Assess
+    expect(lines[0]).toMatch(/^.*: items\[0\] \(Pod n{80}…\): metadata\.namespace is missing; skipped$/);
+  });
+});

@@ -1,0 +1,171 @@
+import { CheckId, Severity, Status, type Finding } from '../../lambda/audit/finding.js';
+import { renderTable } from '../../lambda/report/table.js';
+
+const cluster = { name: 'shop-eu', arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/shop-eu', account_id: '111122223333', region: 'eu-west-1' };
+
+/** A finding of the shop-eu cluster; only what a test is about needs to be given. */
+function finding(check: CheckId, status: Finding['status'], resource: Partial<Finding['resource']>, extra: Partial<Finding> = {}): Finding {
+  return {
+    schema_version: '1.0',
+    finding_id: `${check}-${resource.name}`,
+    run_id: '20261126T172105Z-3f9a1c',
+    observed_at: '2026-11-26T17:21:05.000Z',
+    control_id: 'C-0230',
+    check_id: check,
+    status,
+    severity: Severity.Medium,
+    title: `title of ${check}`,
+    message: `${check} says ${status} for ${resource.name}`,
+    remediation: `remedy for ${resource.name}`,
+    cluster,
+    resource: { kind: 'Namespace', namespace: null, name: 'x', ...resource },
+    evidence: {},
+    requirements: ['CIS EKS 5.4.4'],
+    ...extra,
+  };
+}
+
+const control = (status: Finding['status']) =>
+  finding(CheckId.Control, status, { kind: 'Cluster', name: 'shop-eu' }, { title: 'Network policy is enabled and set as appropriate (C-0230)', message: 'C-0230 fails: namespace-coverage 2 FAIL.' });
+
+describe('table report', () => {
+  test('the control verdict comes first, then the counts, then the failures', () => {
+    // Prepare
+    const findings = [
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' }),
+      finding(CheckId.NamespaceCoverage, Status.Pass, { name: 'shop' }),
+      control(Status.Fail),
+    ];
+
+    // Act
+    const lines = renderTable(findings, { color: false }).split('\n');
+
+    // Assess
+    expect(lines.slice(0, 4)).toEqual([
+      'Cluster shop-eu  (eu-west-1, account 111122223333)',
+      '  Network policy is enabled and set as appropriate (C-0230): FAIL',
+      '    C-0230 fails: namespace-coverage 2 FAIL.',
+      '  Findings: 1 FAIL, 0 UNKNOWN, 1 PASS',
+    ]);
+    expect(lines.findIndex((line) => line.includes('Namespace analytics'))).toBeGreaterThan(3);
+  });
+
+  test('failures are grouped by check, most severe first, with the remediation once per check', () => {
+    // Prepare
+    const low = { severity: Severity.Low };
+    const findings = [
+      control(Status.Fail),
+      finding(CheckId.DefaultDeny, Status.Fail, { name: 'web' }, low),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' }),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'default' }),
+    ];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    const headings = text.split('\n').filter((line) => line.startsWith('  FAIL'));
+    expect(headings).toEqual([
+      '  FAIL  Medium  namespace-coverage (2): title of namespace-coverage',
+      '  FAIL  Low  default-deny (1): title of default-deny',
+    ]);
+    expect(text).toContain('    - Namespace analytics: namespace-coverage says FAIL for analytics\n    - Namespace default:');
+    expect(text.match(/Fix: /g)).toHaveLength(2);
+    expect(text).toContain('Fix: remedy for analytics');
+  });
+
+  test('PASS findings are counted per check, never listed', () => {
+    // Prepare
+    const findings = [
+      control(Status.Pass),
+      finding(CheckId.NamespaceCoverage, Status.Pass, { name: 'shop' }),
+      finding(CheckId.NamespaceCoverage, Status.Pass, { name: 'payments' }),
+      finding(CheckId.Engine, Status.Pass, { kind: 'Cluster', name: 'shop-eu' }, { message: 'enforced by aws-vpc-cni' }),
+    ];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    expect(text).toContain('  PASS  3: engine 1, namespace-coverage 2\n');
+    expect(text).not.toMatch(/payments|Namespace shop/);
+  });
+
+  test('UNKNOWN findings are listed with their reasons, and the engine verdict follows the control verdict', () => {
+    // Prepare
+    const findings = [
+      control(Status.Unknown),
+      finding(CheckId.Engine, Status.Unknown, { kind: 'Cluster', name: 'shop-eu' }, { message: 'Not evaluated: DaemonSets were not read.' }),
+    ];
+
+    // Act
+    const lines = renderTable(findings, { color: false }).split('\n');
+
+    // Assess
+    expect(lines[3]).toBe('    Engine: Not evaluated: DaemonSets were not read.');
+    expect(lines).toContain('    - engine, Cluster shop-eu: Not evaluated: DaemonSets were not read.');
+  });
+
+  test('a multi-line remediation shows its first line and points to the full text', () => {
+    // Prepare
+    const manifest = 'Isolate namespace analytics with a default-deny policy.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy';
+    const findings = [control(Status.Fail), finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' }, { remediation: manifest })];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    expect(text).toContain('    Fix: Isolate namespace analytics with a default-deny policy.\n         (the full remediation is in --format json)\n');
+    expect(text).not.toContain('apiVersion');
+  });
+
+  test('without colour there are no ANSI codes; with colour the statuses are coloured', () => {
+    // Prepare
+    const findings = [control(Status.Fail), finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' })];
+
+    // Act
+    const plain = renderTable(findings, { color: false });
+    const coloured = renderTable(findings, { color: true });
+
+    // Assess
+    expect(plain).not.toMatch(/\u001b\[/);
+    expect(coloured).toContain('\u001b[31mFAIL\u001b[0m');
+  });
+
+  test('prose is wrapped to the width, continuation lines indented under their item', () => {
+    // Prepare
+    const message = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
+    const findings = [control(Status.Fail), finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' }, { message })];
+
+    // Act
+    const lines = renderTable(findings, { color: false }).trimEnd().split('\n');
+
+    // Assess
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(100);
+    const item = lines.findIndex((line) => line.startsWith('    - Namespace analytics'));
+    expect(lines[item + 1]).toMatch(/^ {6}word\d+/);
+  });
+
+  test('each cluster gets its own section', () => {
+    // Prepare
+    const other = { name: 'shop-us', arn: null, account_id: null, region: null };
+    const findings = [control(Status.Pass), { ...control(Status.Fail), cluster: other }];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    expect(text.split('\n').filter((line) => line.startsWith('Cluster '))).toEqual([
+      'Cluster shop-eu  (eu-west-1, account 111122223333)',
+      'Cluster shop-us',
+    ]);
+  });
+
+  test('no findings say so', () => {
+    // Act
+    const text = renderTable([], { color: false });
+
+    // Assess
+    expect(text).toBe('No findings.\n');
+  });
+});
