@@ -1,0 +1,145 @@
+/**
+ * The Kubernetes reads the audit makes, over client-node's generated API clients: which cluster-wide lists, which
+ * ConfigMaps by name, and how each is requested. Lists are cluster-wide so that the number of requests depends on
+ * the number of objects (pages), never on the number of namespaces.
+ */
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  NetworkingV1Api,
+  ServerConfiguration,
+  createConfiguration,
+  type HttpInfo,
+  type HttpLibrary,
+  type KubeConfig,
+  type RequestContext,
+  type SecurityAuthentication,
+} from '@kubernetes/client-node';
+import type { KubeInventory } from '../audit/snapshot.js';
+import { KubeCredentialsError, redactSecrets } from './kube-errors.js';
+import type { InventoryKind } from './kube-objects.js';
+
+/** The API groups the audit reads from, bound to one cluster. */
+export interface KubeApis {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  networking: NetworkingV1Api;
+}
+
+/** One page of a list: at most `limit` objects, starting where `_continue` (client-node's name for it) says. */
+export interface PageRequest {
+  limit: number;
+  _continue?: string;
+}
+
+/** A kind the audit lists at cluster scope. */
+export interface ListResource {
+  kind: InventoryKind;
+  bucket: keyof KubeInventory;
+  /** Set on every item: list items come without `apiVersion` and `kind`. */
+  apiVersion: string;
+  /** `plural.group` as RBAC and `kubectl auth can-i` name it. */
+  resource: string;
+  list(apis: KubeApis, page: PageRequest): Promise<HttpInfo<unknown>>;
+}
+
+/** Every cluster-wide list, namespaces first: that one request also tells whether the API can be used at all. */
+export const LIST_RESOURCES: readonly ListResource[] = [
+  {
+    kind: 'Namespace',
+    bucket: 'namespaces',
+    apiVersion: 'v1',
+    resource: 'namespaces',
+    list: (apis, page) => apis.core.listNamespaceWithHttpInfo(page),
+  },
+  {
+    kind: 'Pod',
+    bucket: 'pods',
+    apiVersion: 'v1',
+    resource: 'pods',
+    list: (apis, page) => apis.core.listPodForAllNamespacesWithHttpInfo(page),
+  },
+  {
+    kind: 'NetworkPolicy',
+    bucket: 'networkPolicies',
+    apiVersion: 'networking.k8s.io/v1',
+    resource: 'networkpolicies.networking.k8s.io',
+    list: (apis, page) => apis.networking.listNetworkPolicyForAllNamespacesWithHttpInfo(page),
+  },
+  {
+    kind: 'DaemonSet',
+    bucket: 'daemonSets',
+    apiVersion: 'apps/v1',
+    resource: 'daemonsets.apps',
+    list: (apis, page) => apis.apps.listDaemonSetForAllNamespacesWithHttpInfo(page),
+  },
+  {
+    kind: 'ReplicaSet',
+    bucket: 'replicaSets',
+    apiVersion: 'apps/v1',
+    resource: 'replicasets.apps',
+    list: (apis, page) => apis.apps.listReplicaSetForAllNamespacesWithHttpInfo(page),
+  },
+  {
+    kind: 'Job',
+    bucket: 'jobs',
+    apiVersion: 'batch/v1',
+    resource: 'jobs.batch',
+    list: (apis, page) => apis.batch.listJobForAllNamespacesWithHttpInfo(page),
+  },
+  {
+    kind: 'Node',
+    bucket: 'nodes',
+    apiVersion: 'v1',
+    resource: 'nodes',
+    list: (apis, page) => apis.core.listNodeWithHttpInfo(page),
+  },
+];
+
+/** The ConfigMaps engine detection reads, fetched by name: the VPC CNI's, and Cilium's in both install places. */
+export const ENGINE_CONFIG_MAP_REFS: readonly { namespace: string; name: string }[] = [
+  { namespace: 'kube-system', name: 'amazon-vpc-cni' },
+  { namespace: 'kube-system', name: 'cilium-config' },
+  { namespace: 'cilium', name: 'cilium-config' },
+];
+
+/** Reads one ConfigMap by name. */
+export function readConfigMap(apis: KubeApis, ref: { namespace: string; name: string }): Promise<HttpInfo<unknown>> {
+  return apis.core.readNamespacedConfigMapWithHttpInfo(ref);
+}
+
+/** The raw JSON of an answer, as the API server sent it (client-node's typed copy turns timestamps into Dates). */
+export async function rawJson(info: HttpInfo<unknown>): Promise<unknown> {
+  return JSON.parse(await info.body.text()) as unknown;
+}
+
+/**
+ * API clients for the current cluster of `kubeConfig`, sending through `httpApi`. The kubeconfig applies its
+ * credentials to every request (token providers, exec plugins, client certificates, the cluster CA); a failure of
+ * that step is marked as a credentials failure, with anything secret-looking removed from its message.
+ */
+export function createKubeApis(kubeConfig: KubeConfig, server: string, httpApi: HttpLibrary): KubeApis {
+  const credentials: SecurityAuthentication = {
+    getName: () => kubeConfig.getName(),
+    applySecurityAuthentication: async (context: RequestContext) => {
+      try {
+        await kubeConfig.applySecurityAuthentication(context);
+      } catch (error) {
+        throw new KubeCredentialsError(redactSecrets(error instanceof Error ? error.message : String(error)));
+      }
+    },
+  };
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: credentials },
+    httpApi,
+  });
+  return {
+    core: new CoreV1Api(configuration),
+    apps: new AppsV1Api(configuration),
+    batch: new BatchV1Api(configuration),
+    networking: new NetworkingV1Api(configuration),
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * A Kubernetes API server for tests and benchmarks: real HTTPS on 127.0.0.1 with a CA generated at start, serving a
+ * {@link KubeInventory} as the real API does (typed lists without `kind` on items, `limit`/`continue` pagination,
+ * single ConfigMap gets, `Status` error bodies), requiring a bearer token, and injecting faults per path.
+ *
+ * What it answers:
+ * - `GET /api/v1/namespaces`, `/api/v1/pods`, `/api/v1/nodes`, `/apis/networking.k8s.io/v1/networkpolicies`,
+ *   `/apis/apps/v1/daemonsets`, `/apis/apps/v1/replicasets`, `/apis/batch/v1/jobs`: the inventory's objects as a
+ *   `…List`. A kind the inventory leaves `undefined` is answered `403 Forbidden`, as a cluster that withholds it would.
+ * - `GET /api/v1/namespaces/{ns}/configmaps/{name}`: the ConfigMap, or `404 NotFound`; `403` when the inventory has
+ *   no `configMaps` at all.
+ * - Anything else: `404 NotFound`. A request without the expected `Authorization: Bearer …`: `401 Unauthorized`.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeInventory, KubeObject } from '../../lambda/audit/snapshot.js';
+import { kubeConfigForEks } from '../../lambda/collect/kubernetes.js';
+import { createTestCertificates } from './tls.js';
+
+/** A fault injected on one path (the URL path without its query, e.g. `/api/v1/pods`). */
+export interface KubeFault {
+  path: string;
+  /**
+   * The status to answer with (401, 403, 404, 429, 500, 503, …), with a `Status` body. Leave it out for a fault that
+   * only delays (see {@link KubeFault.delayMs}) and then answers normally.
+   */
+  status?: number;
+  /** The `Status` message of the fault's answer (default: `injected <status> for <path>`). */
+  message?: string;
+  /** `Retry-After` header (seconds) sent with the fault's answer; a 429 without it gets `1`. */
+  retryAfterSeconds?: number;
+  /** Wait this long before answering: more than the client's timeout makes a slow response the client gives up on. */
+  delayMs?: number;
+  /** The fault applies to the first `times` requests to the path, then the path answers normally. Default: all. */
+  times?: number;
+}
+
+/** How the server behaves. */
+export interface KubeApiServerOptions {
+  /** What the cluster holds; a kind left `undefined` is forbidden (403) rather than empty. */
+  inventory: KubeInventory;
+  /** The accepted bearer token, or a predicate accepting several (a refreshing provider). Default `test-token`. */
+  token?: string | ((token: string) => boolean);
+  /** Faults by path; several may name the same path (the first one still applying wins). */
+  faults?: KubeFault[];
+  /** Latency added before every answer, like a distant API server (benchmarks). Default 0. */
+  latencyMs?: number;
+}
+
+/** One request the server received, for assertions. */
+export interface KubeApiRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** True when the request carried an `Authorization: Bearer …` header. */
+  hadToken: boolean;
+  /** The bearer token sent, for tests that check which token a provider produced. */
+  token?: string;
+  /** The status the server answered with (0 when the client went away first). */
+  status: number;
+}
+
+/** A running server. */
+export interface KubeApiServer {
+  /** `https://127.0.0.1:<port>`. */
+  url: string;
+  /** The CA that signed the server certificate, PEM. */
+  caPem: string;
+  /** The same CA base64-encoded, as EKS `certificateAuthority.data` and kubeconfig `certificate-authority-data`. */
+  caData: string;
+  /** Every request received so far, in arrival order. */
+  requests: KubeApiRequest[];
+  /** The accepted token when `token` was a string or left out (`test-token`), for building clients. */
+  token: string;
+  /** Stops the server, dropping open connections and pending delayed answers. */
+  close(): Promise<void>;
+}
+
+interface ListRoute {
+  bucket: keyof KubeInventory;
+  apiVersion: string;
+  listKind: string;
+  resource: string;
+  group: string;
+}
+
+const LIST_ROUTES: Readonly<Record<string, ListRoute>> = {
+  '/api/v1/namespaces': { bucket: 'namespaces', apiVersion: 'v1', listKind: 'NamespaceList', resource: 'namespaces', group: '' },
+  '/api/v1/pods': { bucket: 'pods', apiVersion: 'v1', listKind: 'PodList', resource: 'pods', group: '' },
+  '/api/v1/nodes': { bucket: 'nodes', apiVersion: 'v1', listKind: 'NodeList', resource: 'nodes', group: '' },
+  '/apis/networking.k8s.io/v1/networkpolicies': {
+    bucket: 'networkPolicies',
+    apiVersion: 'networking.k8s.io/v1',
+    listKind: 'NetworkPolicyList',
+    resource: 'networkpolicies',
+    group: 'networking.k8s.io',
+  },
+  '/apis/apps/v1/daemonsets': { bucket: 'daemonSets', apiVersion: 'apps/v1', listKind: 'DaemonSetList', resource: 'daemonsets', group: 'apps' },
+  '/apis/apps/v1/replicasets': { bucket: 'replicaSets', apiVersion: 'apps/v1', listKind: 'ReplicaSetList', resource: 'replicasets', group: 'apps' },
+  '/apis/batch/v1/jobs': { bucket: 'jobs', apiVersion: 'batch/v1', listKind: 'JobList', resource: 'jobs', group: 'batch' },
+};
+
+const CONFIG_MAP_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/;
+const DEFAULT_TOKEN = 'test-token';
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  410: 'Expired',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Starts a server on a free port of 127.0.0.1 with a freshly generated CA and certificate. */
+export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
+  const certificates = await createTestCertificates();
+  const requests: KubeApiRequest[] = [];
+  const faultCalls = new Map<KubeFault, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const accepts = tokenCheck(options.token ?? DEFAULT_TOKEN);
+
+  const later = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const entry: KubeApiRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      hadToken: bearer !== undefined,
+      token: bearer,
+      status: 0,
+    };
+    requests.push(entry);
+    const fault = activeFault(options.faults ?? [], url.pathname, faultCalls);
+    const delay = (options.latencyMs ?? 0) + (fault?.delayMs ?? 0);
+    if (delay > 0) await later(delay);
+    const answer =
+      bearer === undefined || !accepts(bearer)
+        ? statusAnswer(401, 'Unauthorized')
+        : fault?.status !== undefined
+          ? faultAnswer(fault, url.pathname)
+          : route(options.inventory, entry);
+    if (response.destroyed) return;
+    entry.status = answer.status;
+    response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    response.end(JSON.stringify(answer.body));
+  };
+
+  const server = https.createServer({ key: certificates.keyPem, cert: certificates.certPem }, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(statusAnswer(500, String(error)).body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caPem: certificates.caPem,
+    caData: Buffer.from(certificates.caPem).toString('base64'),
+    requests,
+    token: typeof options.token === 'string' ? options.token : DEFAULT_TOKEN,
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A kubeconfig for `server` as the live audit builds one for an EKS cluster (its CA, a bearer token per request);
+ * `token` defaults to a provider of the server's accepted token.
+ */
+export function kubeConfigFor(server: KubeApiServer, token: () => Promise<string> = async () => server.token): KubeConfig {
+  return kubeConfigForEks({ name: 'test-cluster', endpoint: server.url, certificateAuthorityData: server.caData, token });
+}
+
+/** An inventory in which every kind was read and is empty: a base for tests that add only what they need. */
+export function emptyInventory(): Required<KubeInventory> {
+  return { namespaces: [], pods: [], networkPolicies: [], daemonSets: [], replicaSets: [], jobs: [], configMaps: [], nodes: [] };
+}
+
+function tokenCheck(token: string | ((token: string) => boolean)): (token: string) => boolean {
+  return typeof token === 'string' ? (candidate) => candidate === token : token;
+}
+
+/** The first fault of `path` that still applies, counting this request against it. */
+function activeFault(faults: readonly KubeFault[], path: string, calls: Map<KubeFault, number>): KubeFault | undefined {
+  const fault = faults.find((candidate) => candidate.path === path && (calls.get(candidate) ?? 0) < (candidate.times ?? Infinity));
+  if (fault) calls.set(fault, (calls.get(fault) ?? 0) + 1);
+  return fault;
+}
+
+function faultAnswer(fault: KubeFault, path: string): Answer {
+  const status = fault.status ?? 500;
+  const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
+  const answer = statusAnswer(status, fault.message ?? `injected ${status} for ${path}`, retryAfter);
+  return retryAfter === undefined ? answer : { ...answer, headers: { 'retry-after': String(retryAfter) } };
+}
+
+function route(inventory: KubeInventory, request: KubeApiRequest): Answer {
+  if (request.method !== 'GET') return statusAnswer(405, `method ${request.method} is not served`);
+  const list = LIST_ROUTES[request.path];
+  if (list) return listAnswer(inventory, list, request.query);
+  const configMap = CONFIG_MAP_PATH.exec(request.path);
+  if (configMap) return configMapAnswer(inventory, decodeURIComponent(configMap[1] ?? ''), decodeURIComponent(configMap[2] ?? ''));
+  return statusAnswer(404, 'the server could not find the requested resource');
+}
+
+function listAnswer(inventory: KubeInventory, list: ListRoute, query: Record<string, string>): Answer {
+  const objects = inventory[list.bucket] as KubeObject[] | undefined;
+  if (!objects) {
+    const group = list.group ? ` in API group "${list.group}"` : ' in API group ""';
+    return statusAnswer(403, `${list.resource} is forbidden: User "auditor" cannot list resource "${list.resource}"${group} at the cluster scope`);
+  }
+  const start = query.continue === undefined ? 0 : continueOffset(query.continue, list.resource);
+  if (start === undefined) return statusAnswer(410, 'the provided continue parameter is too old or malformed');
+  const limit = Number(query.limit ?? 0);
+  const end = limit > 0 ? Math.min(objects.length, start + limit) : objects.length;
+  const remaining = objects.length - end;
+  const metadata: Record<string, unknown> = { resourceVersion: '1' };
+  if (remaining > 0) {
+    metadata.continue = continueToken(list.resource, end);
+    metadata.remainingItemCount = remaining;
+  }
+  return {
+    status: 200,
+    body: { kind: list.listKind, apiVersion: list.apiVersion, metadata, items: objects.slice(start, end).map(listItem) },
+  };
+}
+
+/** Lists carry items without `kind` and `apiVersion`, as the real API sends them. */
+function listItem(object: KubeObject): Omit<KubeObject, 'kind' | 'apiVersion'> {
+  const { kind: _kind, apiVersion: _apiVersion, ...item } = object;
+  return item;
+}
+
+function configMapAnswer(inventory: KubeInventory, namespace: string, name: string): Answer {
+  if (!inventory.configMaps) {
+    return statusAnswer(403, `configmaps "${name}" is forbidden: User "auditor" cannot get resource "configmaps" in API group "" in the namespace "${namespace}"`);
+  }
+  const found = inventory.configMaps.find((item) => item.metadata.namespace === namespace && item.metadata.name === name);
+  if (!found) return statusAnswer(404, `configmaps "${name}" not found`);
+  return { status: 200, body: { apiVersion: 'v1', ...found, kind: 'ConfigMap' } };
+}
+
+// Continue tokens are opaque to clients; this one encodes where the next page starts and which list it belongs to.
+function continueToken(resource: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ resource, offset })).toString('base64url');
+}
+
+function continueOffset(token: string, resource: string): number | undefined {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { resource?: unknown; offset?: unknown };
+    return decoded.resource === resource && typeof decoded.offset === 'number' ? decoded.offset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API server's error body: a `Status` object. */
+function statusAnswer(code: number, message: string, retryAfterSeconds?: number): Answer {
+  return {
+    status: code,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: REASONS[code] ?? 'Unknown',
+      ...(retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds } }),
+      code,
+    },
+  };
+}
