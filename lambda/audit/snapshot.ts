@@ -165,6 +165,8 @@ export interface EksCluster {
   accessConfig?: { authenticationMode?: string };
   resourcesVpcConfig?: { endpointPublicAccess?: boolean; endpointPrivateAccess?: boolean };
   tags?: Record<string, string>;
+  /** EKS Auto Mode: `enabled: true` when EKS manages the nodes (and runs the VPC CNI's node agent on them itself). */
+  computeConfig?: { enabled?: boolean; nodePools?: string[] };
 }
 
 /** The subset of `aws eks describe-addon` output the audit reads (the `addon` member). */

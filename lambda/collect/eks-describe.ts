@@ -18,6 +18,8 @@ export function describedCluster(file: string, document: unknown): EksCluster {
   if (arn !== undefined && !CLUSTER_ARN.test(arn)) throw new InputError(file, 'cluster.arn is not an EKS cluster ARN');
   const accessConfig = isRecord(cluster.accessConfig) ? cluster.accessConfig : {};
   const vpcConfig = isRecord(cluster.resourcesVpcConfig) ? cluster.resourcesVpcConfig : {};
+  // EKS Auto Mode runs the VPC CNI's node agent on managed nodes, without an aws-node DaemonSet.
+  const computeConfig = isRecord(cluster.computeConfig) ? cluster.computeConfig : undefined;
   return {
     name: cluster.name,
     arn,
@@ -32,6 +34,9 @@ export function describedCluster(file: string, document: unknown): EksCluster {
         typeof vpcConfig.endpointPrivateAccess === 'boolean' ? vpcConfig.endpointPrivateAccess : undefined,
     },
     tags: isRecord(cluster.tags) ? (cluster.tags as Record<string, string>) : undefined,
+    computeConfig: computeConfig && {
+      enabled: typeof computeConfig.enabled === 'boolean' ? computeConfig.enabled : undefined,
+    },
   };
 }
 

@@ -223,6 +223,8 @@ function toEksCluster(cluster: Cluster, requestedName: string): EksCluster {
         })
       : undefined,
     tags: cluster.tags,
+    // EKS Auto Mode runs the VPC CNI's node agent on managed nodes, without an aws-node DaemonSet.
+    computeConfig: cluster.computeConfig ? withoutUndefined({ enabled: cluster.computeConfig.enabled }) : undefined,
   });
 }
 

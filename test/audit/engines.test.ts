@@ -2,12 +2,15 @@ import { describe, expect, test } from '@jest/globals';
 import { EngineName } from '../../lambda/audit/check.js';
 import { daemonSetsUnread, detectEngine, engineOfAgent } from '../../lambda/audit/engines.js';
 import { Status } from '../../lambda/audit/finding.js';
-import type { ClusterSnapshot } from '../../lambda/audit/snapshot.js';
+import type { ClusterSnapshot, KubeInventory } from '../../lambda/audit/snapshot.js';
+import { parse } from 'yaml';
 import {
   awsNode,
   ciliumConfig,
   daemonSet,
+  eksCluster,
   networkPolicy,
+  node,
   snapshot,
   vpcCniAddon,
   vpcCniConfigMap,
@@ -560,5 +563,289 @@ describe('engineOfAgent', () => {
   ])('%s/%s is the agent of %s', (namespace, name, engine) => {
     // Prepare / Act / Assess
     expect(engineOfAgent(daemonSet(namespace, name))).toBe(engine);
+  });
+});
+
+const kubeProxy = daemonSet('kube-system', 'kube-proxy');
+const autoModeOn = { eks: eksCluster(true) };
+const autoNodes = [node('i-0a1b2c3d4e5f60001', 'auto'), node('i-0a1b2c3d4e5f60002', 'auto')];
+const autoMode = (configMaps: KubeInventory['configMaps'], more: Partial<KubeInventory> = {}) =>
+  snapshot({ daemonSets: [kubeProxy], configMaps, ...more }, autoModeOn);
+
+const autoModeCases: Case[] = [
+  {
+    name: 'computeConfig.enabled and the controller on: the VPC CNI agent EKS manages enforces',
+    input: autoMode([vpcCniConfigMap('true')]),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: [
+      'enforced by aws-vpc-cni',
+      'EKS Auto Mode (computeConfig.enabled is true) runs the VPC CNI\'s node agent',
+      'ConfigMap kube-system/amazon-vpc-cni sets enable-network-policy-controller: "true"',
+    ],
+    evidence: {
+      basis: 'eks-auto-mode',
+      controllerFlag: true,
+      autoMode: { computeConfigEnabled: true, autoModeNodes: 0 },
+      enginesFound: [{ engine: EngineName.VpcCni, managedBy: 'eks-auto-mode', state: 'enforcing' }],
+    },
+  },
+  {
+    name: 'nodes labelled compute-type auto, without describe-cluster: Auto Mode all the same',
+    input: snapshot({ daemonSets: [kubeProxy], configMaps: [vpcCniConfigMap('true')], nodes: autoNodes }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['EKS Auto Mode (2 nodes are labelled eks.amazonaws.com/compute-type: auto)'],
+    evidence: { basis: 'eks-auto-mode', autoMode: { computeConfigEnabled: false, autoModeNodes: 2 } },
+  },
+  {
+    name: 'Auto Mode with the controller "false": FAIL, the managed agent enforces nothing',
+    input: autoMode([vpcCniConfigMap('false')]),
+    status: Status.Fail,
+    enforcing: [],
+    says: [
+      'No NetworkPolicy engine is enforcing',
+      'ConfigMap kube-system/amazon-vpc-cni does not set enable-network-policy-controller: "true"',
+      'its network policy controller is off',
+    ],
+    evidence: { basis: 'eks-auto-mode', controllerFlag: false },
+  },
+  {
+    name: 'Auto Mode without the amazon-vpc-cni ConfigMap: FAIL saying it does not exist',
+    input: autoMode([]),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['ConfigMap kube-system/amazon-vpc-cni does not exist'],
+    evidence: { controllerFlag: false },
+  },
+  {
+    name: 'Auto Mode with ConfigMaps not read: UNKNOWN, not FAIL',
+    input: autoMode(undefined, {}),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['ConfigMap kube-system/amazon-vpc-cni was not read', 'whether its network policy controller is on'],
+  },
+  {
+    name: 'Auto Mode with ConfigMaps forbidden: UNKNOWN naming why',
+    input: snapshot(
+      { daemonSets: [kubeProxy] },
+      { ...autoModeOn, problems: [{ kind: 'configMaps', reason: '403 Forbidden: get configmaps in kube-system' }] },
+    ),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['ConfigMap kube-system/amazon-vpc-cni was not read (403 Forbidden: get configmaps in kube-system)'],
+  },
+  {
+    name: 'Auto Mode, controller on, DaemonSets not read: PASS, the managed agent needs no DaemonSet',
+    input: snapshot({ configMaps: [vpcCniConfigMap('true')] }, autoModeOn),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: ['EKS Auto Mode', 'Other engines were not looked for because DaemonSets were not read'],
+    evidence: { basis: 'eks-auto-mode', inClusterEvidence: 'DaemonSets were not read', controllerFlag: true },
+  },
+  {
+    name: 'Auto Mode, controller off, DaemonSets not read: UNKNOWN, another engine cannot be ruled out',
+    input: snapshot({ configMaps: [vpcCniConfigMap('false')] }, autoModeOn),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['its network policy controller is off', 'DaemonSets were not read', 'another engine cannot be ruled out'],
+    evidence: { basis: 'eks-auto-mode', controllerFlag: false },
+  },
+  {
+    name: "Auto Mode and a 'cluster' problem: UNKNOWN, the ConfigMap cannot be trusted as read",
+    input: snapshot(
+      { daemonSets: [kubeProxy], configMaps: [vpcCniConfigMap('true')] },
+      { ...autoModeOn, problems: [{ kind: 'cluster', reason: 'the Kubernetes API answered 401 Unauthorized' }] },
+    ),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['was not read', 'in-cluster objects were not read: the Kubernetes API answered 401 Unauthorized'],
+  },
+  {
+    name: 'computeConfig.enabled false and no auto nodes: not Auto Mode, no engine',
+    input: snapshot(
+      { daemonSets: [kubeProxy], configMaps: [vpcCniConfigMap('true')], nodes: [node('ip-10-0-1-23', 'ec2')] },
+      { eks: eksCluster(false) },
+    ),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['No NetworkPolicy engine is enforcing'],
+    evidence: { basis: 'in-cluster' },
+  },
+  {
+    name: 'Auto Mode with the controller off but Calico running: Calico enforces',
+    input: autoMode([vpcCniConfigMap('false')], { daemonSets: [kubeProxy, daemonSet('calico-system', 'calico-node')] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Calico],
+    says: ['enforced by calico'],
+  },
+  {
+    name: 'Auto Mode beside a node group running aws-node, both on: aws-vpc-cni is listed once',
+    input: autoMode([vpcCniConfigMap('true')], { daemonSets: [awsNode()] }),
+    status: Status.Pass,
+    enforcing: [EngineName.VpcCni],
+    says: [
+      'NetworkPolicy is enforced by aws-vpc-cni: EKS Auto Mode',
+      'aws-eks-nodeagent container of kube-system/aws-node',
+    ],
+    evidence: { enforcing: [EngineName.VpcCni], agentFlag: true, controllerFlag: true },
+  },
+];
+
+const canal = (containers: string[], namespace = 'kube-system') =>
+  daemonSet(namespace, 'canal', containers.map((name) => ({ name })));
+
+const canalCases: Case[] = [
+  {
+    name: 'Canal with its calico-node container: Calico enforces, evidence names canal',
+    input: snapshot({ daemonSets: [canal(['calico-node', 'kube-flannel'])] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Calico],
+    says: ['enforced by calico', 'DaemonSet kube-system/canal runs Canal', 'Calico on flannel networking'],
+    evidence: {
+      basis: 'in-cluster',
+      enginesFound: [
+        { engine: EngineName.Calico, daemonSet: 'kube-system/canal', variant: 'canal', state: 'enforcing' },
+      ],
+    },
+  },
+  {
+    name: 'Canal without calico-node: flannel alone, FAIL',
+    input: snapshot({ daemonSets: [canal(['kube-flannel'])] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['runs Canal without its calico-node container', 'enforces no NetworkPolicy'],
+  },
+  {
+    name: 'a canal DaemonSet outside kube-system is not an engine',
+    input: snapshot({ daemonSets: [canal(['calico-node', 'kube-flannel'], 'team-a')] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['No NetworkPolicy engine is enforcing'],
+  },
+  {
+    name: 'Canal beside calico-node: calico is listed once',
+    input: snapshot({ daemonSets: [daemonSet('calico-system', 'calico-node'), canal(['calico-node'])] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Calico],
+    says: ['NetworkPolicy is enforced by calico: DaemonSet calico-system/calico-node runs Calico'],
+  },
+];
+
+describe('detectEngine: EKS Auto Mode', () => {
+  test.each(autoModeCases)('$name', ({ input, status, enforcing, says, evidence }) => {
+    // Prepare: the case's snapshot. Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(status);
+    expect(verdict.enforcing).toEqual(enforcing);
+    for (const fragment of says) expect(verdict.message).toContain(fragment);
+    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
+  });
+
+  test('FAIL remediation ends with the amazon-vpc-cni ConfigMap to apply, and no add-on command', () => {
+    // Prepare
+    const input = autoMode([vpcCniConfigMap('false')], { daemonSets: [kubeProxy, canal(['kube-flannel'])] });
+
+    // Act
+    const remediation = detectEngine(input).remediation ?? '';
+
+    // Assess: the sentences come first, the manifest is whole and is the documented ConfigMap
+    const manifestStart = remediation.indexOf('apiVersion: v1');
+    expect(remediation.slice(0, manifestStart)).toContain('Restore the calico-node container');
+    expect(remediation).toContain('`kubectl apply -f enable-network-policy.yaml`');
+    expect(remediation).not.toContain('aws eks update-addon');
+    expect(parse(remediation.slice(manifestStart))).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+      data: { 'enable-network-policy-controller': 'true' },
+    });
+  });
+
+  test('UNKNOWN without DaemonSets asks for them first and still gives the ConfigMap to apply', () => {
+    // Prepare
+    const input = snapshot({ configMaps: [] }, autoModeOn);
+
+    // Act
+    const remediation = detectEngine(input).remediation ?? '';
+
+    // Assess
+    expect(remediation.startsWith('Include DaemonSets in the input')).toBe(true);
+    expect(remediation).toContain('enable-network-policy-controller: "true"');
+  });
+
+  test('the managed agent has no DaemonSet: only DaemonSet agents are listed', () => {
+    // Prepare
+    const calico = daemonSet('calico-system', 'calico-node');
+    const input = autoMode([vpcCniConfigMap('true')], { daemonSets: [kubeProxy, calico] });
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.enforcing).toEqual([EngineName.VpcCni, EngineName.Calico]);
+    expect(verdict.agents).toEqual([calico]);
+  });
+
+  test('an add-on enabling policy is no drift when Auto Mode explains the missing aws-node', () => {
+    // Prepare
+    const input = snapshot(
+      { daemonSets: [kubeProxy], configMaps: [vpcCniConfigMap('true')] },
+      { ...autoModeOn, addons: [vpcCniAddon('{"enableNetworkPolicy":"true"}')] },
+    );
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(Status.Pass);
+    expect(verdict.evidence).not.toHaveProperty('drift');
+  });
+});
+
+describe('detectEngine: Canal', () => {
+  test.each(canalCases)('$name', ({ input, status, enforcing, says, evidence }) => {
+    // Prepare: the case's snapshot. Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(status);
+    expect(verdict.enforcing).toEqual(enforcing);
+    for (const fragment of says) expect(verdict.message).toContain(fragment);
+    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
+  });
+
+  test('both Calico agents are checked for health', () => {
+    // Prepare
+    const canalAgent = canal(['calico-node', 'kube-flannel']);
+    const calico = daemonSet('calico-system', 'calico-node');
+
+    // Act
+    const verdict = detectEngine(snapshot({ daemonSets: [calico, canalAgent] }));
+
+    // Assess
+    expect(verdict.agents).toEqual([calico, canalAgent]);
+  });
+
+  test('engineOfAgent names Calico for the canal DaemonSet', () => {
+    // Prepare / Act / Assess
+    expect(engineOfAgent(canal(['calico-node']))).toBe(EngineName.Calico);
+  });
+});
+
+describe('detectEngine: a missing cilium-config', () => {
+  test('with ConfigMaps read (taken as read with Pods), it is absent from the input, not unread', () => {
+    // Prepare
+    const input = snapshot({ daemonSets: [cilium], configMaps: [vpcCniConfigMap('false')] });
+
+    // Act
+    const verdict = detectEngine(input);
+
+    // Assess
+    expect(verdict.status).toBe(Status.Unknown);
+    expect(verdict.message).toContain('ConfigMap kube-system/cilium-config is absent from the input');
+    expect(verdict.message).not.toContain('was not read');
   });
 });

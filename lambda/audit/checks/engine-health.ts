@@ -2,8 +2,8 @@
  * Check `engine-health`: are the enforcing engine's node agents ready on every node they are scheduled to? A node
  * whose agent is not ready enforces no NetworkPolicy for its pods, whatever the cluster-wide configuration says.
  */
-import type { Check, CheckVerdict } from '../check.js';
-import { daemonSetsUnread, engineOfAgent } from '../engines.js';
+import { EngineName, type Check, type CheckVerdict } from '../check.js';
+import { daemonSetsUnread, eksAutoMode, engineOfAgent, type AutoMode } from '../engines.js';
 import { CheckId, Status } from '../finding.js';
 import { clusterResource } from '../model.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
@@ -11,7 +11,8 @@ import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 /**
  * One verdict per node-agent DaemonSet of the enforcing engines: PASS when every scheduled agent is ready, FAIL saying
  * how many are, UNKNOWN without a status. When no agent can be judged (no enforcing engine, or an engine known only
- * from the EKS add-on configuration) it gives ONE UNKNOWN on the cluster saying why.
+ * from the EKS add-on configuration) it gives ONE UNKNOWN on the cluster saying why. Under EKS Auto Mode the VPC CNI
+ * agent of the managed nodes has no DaemonSet: one UNKNOWN on the cluster says so, beside any DaemonSet agents.
  */
 export const engineHealthCheck: Check = {
   id: CheckId.EngineHealth,
@@ -29,10 +30,30 @@ export const engineHealthCheck: Check = {
         },
       ];
     }
-    if (engine.agents.length === 0) return [agentsUnread(snapshot, engine.enforcing.join(', '))];
-    return engine.agents.map(agentHealth);
+    const autoMode = eksAutoMode(snapshot);
+    const managed =
+      autoMode && engine.enforcing.includes(EngineName.VpcCni) ? [managedByAutoMode(snapshot, autoMode)] : [];
+    if (engine.agents.length === 0 && managed.length === 0) {
+      return [agentsUnread(snapshot, engine.enforcing.join(', '))];
+    }
+    return [...managed, ...engine.agents.map(agentHealth)];
   },
 };
+
+/** The agent EKS Auto Mode runs on its nodes: EKS operates it, and no Kubernetes object reports its readiness. */
+function managedByAutoMode(snapshot: ClusterSnapshot, autoMode: AutoMode): CheckVerdict {
+  return {
+    status: Status.Unknown,
+    resource: clusterResource(snapshot),
+    message:
+      'The VPC CNI node agent that enforces NetworkPolicy on the EKS Auto Mode nodes is managed by EKS Auto Mode: it ' +
+      'runs outside any DaemonSet, so its readiness cannot be checked from the Kubernetes API.',
+    remediation:
+      'EKS operates this agent; no Kubernetes object reports its health, so this stays UNKNOWN. To confirm ' +
+      'enforcement, apply a default-deny policy in a scratch namespace and check that a probe pod there is blocked.',
+    evidence: { engine: EngineName.VpcCni, managedBy: 'eks-auto-mode', ...autoMode },
+  };
+}
 
 /** An engine known only from the EKS add-on configuration: its agents' DaemonSets were not read. */
 function agentsUnread(snapshot: ClusterSnapshot, engines: string): CheckVerdict {

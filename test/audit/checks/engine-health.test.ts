@@ -1,7 +1,16 @@
 import { describe, expect, test } from '@jest/globals';
 import { engineHealthCheck } from '../../../lambda/audit/checks/engine-health.js';
 import { CheckId, Status } from '../../../lambda/audit/finding.js';
-import { auditContext, awsNode, daemonSet, snapshot, vpcCniAddon, vpcCniConfigMap } from '../engines/fixtures.js';
+import {
+  auditContext,
+  awsNode,
+  daemonSet,
+  eksCluster,
+  node,
+  snapshot,
+  vpcCniAddon,
+  vpcCniConfigMap,
+} from '../engines/fixtures.js';
 
 const ready = (numberReady: number, desiredNumberScheduled: number) => ({ numberReady, desiredNumberScheduled });
 const vpcCniWith = (status?: ReturnType<typeof ready>) =>
@@ -142,5 +151,89 @@ describe('engine-health check', () => {
     });
     expect(verdicts[0].message).toContain('DaemonSets were not read');
     expect(verdicts[0].message).toContain('403 Forbidden');
+  });
+});
+
+describe('engine-health check under EKS Auto Mode', () => {
+  const autoModeOn = { eks: eksCluster(true) };
+  const kubeProxy = daemonSet('kube-system', 'kube-proxy', undefined, ready(3, 3));
+
+  test('the managed agent: one UNKNOWN on the Cluster saying EKS Auto Mode manages it', () => {
+    // Prepare
+    const input = snapshot({ daemonSets: [kubeProxy], configMaps: [vpcCniConfigMap('true')] }, autoModeOn);
+    const context = auditContext(input);
+
+    // Act
+    const verdicts = engineHealthCheck.evaluate(context);
+
+    // Assess
+    expect(context.engine.status).toBe(Status.Pass);
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({
+      status: Status.Unknown,
+      resource: { kind: 'Cluster', namespace: null, name: 'prod' },
+      evidence: { engine: 'aws-vpc-cni', managedBy: 'eks-auto-mode', computeConfigEnabled: true },
+    });
+    expect(verdicts[0].message).toContain('managed by EKS Auto Mode');
+    expect(verdicts[0].message).toContain('cannot be checked from the Kubernetes API');
+  });
+
+  test('the managed agent beside Calico: the UNKNOWN for Auto Mode, then Calico checked as usual', () => {
+    // Prepare
+    const calico = daemonSet('calico-system', 'calico-node', undefined, ready(2, 3));
+    const nodes = [node('i-0a1b2c3d4e5f60001', 'auto')];
+    const input = snapshot({ daemonSets: [kubeProxy, calico], configMaps: [vpcCniConfigMap('true')], nodes });
+
+    // Act
+    const verdicts = engineHealthCheck.evaluate(auditContext(input));
+
+    // Assess
+    expect(verdicts.map((v) => [v.resource.kind, v.resource.name, v.status])).toEqual([
+      ['Cluster', 'prod', Status.Unknown],
+      ['DaemonSet', 'calico-node', Status.Fail],
+    ]);
+  });
+
+  test('Auto Mode decided without DaemonSets: the Auto Mode UNKNOWN, not "DaemonSets were not read"', () => {
+    // Prepare
+    const context = auditContext(snapshot({ configMaps: [vpcCniConfigMap('true')] }, autoModeOn));
+
+    // Act
+    const verdicts = engineHealthCheck.evaluate(context);
+
+    // Assess
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0].message).toContain('managed by EKS Auto Mode');
+    expect(verdicts[0].message).not.toContain('DaemonSets were not read');
+  });
+
+  test('Auto Mode with its controller off while Calico enforces: only Calico is checked', () => {
+    // Prepare
+    const calico = daemonSet('calico-system', 'calico-node', undefined, ready(3, 3));
+    const input = snapshot({ daemonSets: [calico], configMaps: [vpcCniConfigMap('false')] }, autoModeOn);
+
+    // Act
+    const verdicts = engineHealthCheck.evaluate(auditContext(input));
+
+    // Assess
+    expect(verdicts.map((v) => [v.resource.name, v.status])).toEqual([['calico-node', Status.Pass]]);
+  });
+});
+
+describe('engine-health check for Canal', () => {
+  test('the canal DaemonSet is checked as the calico node agent', () => {
+    // Prepare
+    const canal = daemonSet('kube-system', 'canal', [{ name: 'calico-node' }, { name: 'kube-flannel' }], ready(1, 2));
+
+    // Act
+    const [verdict] = engineHealthCheck.evaluate(auditContext(snapshot({ daemonSets: [canal] })));
+
+    // Assess
+    expect(verdict).toMatchObject({
+      status: Status.Fail,
+      resource: { kind: 'DaemonSet', namespace: 'kube-system', name: 'canal' },
+      evidence: { engine: 'calico' },
+    });
+    expect(verdict.message).toContain('DaemonSet kube-system/canal (the calico node agent) has 1 of 2 nodes ready');
   });
 });

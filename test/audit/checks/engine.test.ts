@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { engineCheck } from '../../../lambda/audit/checks/engine.js';
 import { CheckId, Status } from '../../../lambda/audit/finding.js';
-import { auditContext, awsNode, daemonSet, snapshot, vpcCniConfigMap } from '../engines/fixtures.js';
+import { auditContext, awsNode, daemonSet, eksCluster, snapshot, vpcCniConfigMap } from '../engines/fixtures.js';
 
 describe('engine check', () => {
   test('has the id the registry and users filter by', () => {
@@ -52,5 +52,21 @@ describe('engine check', () => {
     expect(verdicts).toHaveLength(1);
     expect(verdicts[0].status).toBe(Status.Unknown);
     expect(verdicts[0].message).toContain('ConfigMap kube-system/cilium-config was not read');
+  });
+
+  test('an EKS Auto Mode FAIL carries the amazon-vpc-cni ConfigMap to apply instead of the add-on command', () => {
+    // Prepare
+    const input = snapshot({ daemonSets: [], configMaps: [] }, { eks: eksCluster(true) });
+    const context = auditContext(input);
+
+    // Act
+    const [verdict] = engineCheck.evaluate(context);
+
+    // Assess
+    expect(verdict.status).toBe(Status.Fail);
+    expect(verdict.remediation).toContain('Turn on the network policy controller of EKS Auto Mode');
+    expect(verdict.remediation).toContain('  enable-network-policy-controller: "true"');
+    expect(verdict.remediation).not.toContain('update-addon');
+    expect(verdict.evidence).toMatchObject({ basis: 'eks-auto-mode' });
   });
 });

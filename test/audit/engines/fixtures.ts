@@ -13,20 +13,46 @@ import type {
   Container,
   DaemonSet,
   EksAddon,
+  EksCluster,
   KubeInventory,
   NetworkPolicy,
+  Node,
 } from '../../../lambda/audit/snapshot.js';
 
 /** A snapshot of cluster `prod` in eu-west-1 with only what the case gives. */
 export function snapshot(
   kube: KubeInventory,
-  more: { addons?: EksAddon[]; problems?: CollectionProblem[]; region?: string } = {},
+  more: { addons?: EksAddon[]; problems?: CollectionProblem[]; region?: string; eks?: EksCluster } = {},
 ): ClusterSnapshot {
   return {
     cluster: { name: 'prod', region: more.region ?? 'eu-west-1' },
+    ...(more.eks ? { eks: more.eks } : {}),
     kube,
     addons: more.addons,
     problems: more.problems ?? [],
+  };
+}
+
+/** `aws eks describe-cluster` of `prod`, with EKS Auto Mode (`computeConfig.enabled`) as given. */
+export function eksCluster(autoMode: boolean): EksCluster {
+  return {
+    name: 'prod',
+    status: 'ACTIVE',
+    computeConfig: { enabled: autoMode, ...(autoMode ? { nodePools: ['general-purpose', 'system'] } : {}) },
+  };
+}
+
+/** A Node with the EKS compute type label given (`auto` for EKS Auto Mode nodes), or none. */
+export function node(name: string, computeType?: string): Node {
+  return {
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/os': 'linux',
+        ...(computeType ? { 'eks.amazonaws.com/compute-type': computeType } : {}),
+      },
+    },
   };
 }
 
