@@ -1,0 +1,74 @@
+/**
+ * The alarms that say the auditor itself is unwell, all notifying the alert topic: the function failed, a run ended
+ * in the dead-letter queue, or no run succeeded within twice the schedule interval (which also catches a schedule
+ * that stopped firing or a function that times out without an error metric).
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StalenessWindow } from './staleness-window.js';
+import { TELEMETRY } from './telemetry.js';
+
+/** What the alarms watch and whom they tell. */
+export interface AuditorAlarmsProps {
+  function: IFunction;
+  deadLetterQueue: IQueue;
+  staleness: StalenessWindow;
+  topic: ITopic;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** The three alarms, each with the alert topic as its alarm action. */
+export class AuditorAlarms extends Construct {
+  readonly errors: Alarm;
+  readonly deadLetters: Alarm;
+  readonly stale: Alarm;
+
+  constructor(scope: Construct, id: string, props: AuditorAlarmsProps) {
+    super(scope, id);
+    this.errors = new Alarm(this, 'Errors', {
+      alarmDescription: 'The EKS network-policy auditor function failed (see its log group)',
+      metric: props.function.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetters = new Alarm(this, 'DeadLetters', {
+      alarmDescription: 'A run of the EKS network-policy auditor failed for good; its event is in the dead-letter queue',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const { periodMinutes, evaluationPeriods } = props.staleness;
+    this.stale = new Alarm(this, 'Stale', {
+      alarmDescription: 'The EKS network-policy auditor has not completed a run within twice its schedule interval',
+      metric: new Metric({
+        namespace: TELEMETRY.metricNamespace,
+        metricName: TELEMETRY.successfulRunsMetric,
+        dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
+        statistic: Stats.SUM,
+        period: Duration.minutes(periodMinutes),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods,
+      // Every period of the window must be empty: one successful run anywhere in it keeps the alarm quiet.
+      datapointsToAlarm: evaluationPeriods,
+      // No data is exactly the failure this alarm exists for.
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    const notify = new SnsAction(props.topic);
+    for (const alarm of [this.errors, this.deadLetters, this.stale]) alarm.addAlarmAction(notify);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The function's environment: the contract with the handler (lambda/config.ts `ENV`) plus Powertools' variables.
+ * One builder serves both the function and the synth-time validation, so what is validated is what is deployed.
+ */
+import { ENV } from '../lambda/config.js';
+import { FINDINGS_PREFIX } from '../lambda/report/store-layout.js';
+import type { AuditScope } from './settings.js';
+import { TELEMETRY } from './telemetry.js';
+
+/** Where the function writes and whom it tells: resource names known only once the stack creates them. */
+export interface AuditorTargets {
+  bucketName: string;
+  topicArn: string;
+  /** The resolved regions to audit (the stack's own when none were configured). */
+  regions: readonly string[];
+}
+
+/** The environment variables of the auditor function, every list comma-separated as lambda/config.ts reads it. */
+export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): Record<string, string> {
+  return {
+    [ENV.bucket]: targets.bucketName,
+    [ENV.prefix]: FINDINGS_PREFIX,
+    [ENV.topicArn]: targets.topicArn,
+    [ENV.regions]: targets.regions.join(','),
+    [ENV.include]: scope.clusterInclude.join(','),
+    [ENV.exclude]: scope.clusterExclude.join(','),
+    // Always set: an empty value is strict CIS (no exclusions), which differs from unset (the defaults).
+    [ENV.excludedNamespaces]: scope.excludedNamespaces.join(','),
+    [ENV.alertThreshold]: scope.alertThreshold,
+    [ENV.concurrency]: String(scope.auditConcurrency),
+    POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,
+    POWERTOOLS_LOG_LEVEL: TELEMETRY.logLevel,
+    // Stack traces in the logs point at the TypeScript sources rather than the minified bundle.
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}

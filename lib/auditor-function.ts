@@ -1,0 +1,121 @@
+/**
+ * The auditor function: the handler bundled with the local esbuild (never Docker) into one ES module, on Node.js 24
+ * and ARM64, with its own role, its own log group, one run at a time, and an encrypted dead-letter queue that keeps
+ * every asynchronous invocation that failed for good.
+ */
+import { join } from 'node:path';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { auditorEnvironment } from './auditor-environment.js';
+import { grantAuditorPermissions, type AuditorResources } from './auditor-permissions.js';
+import { HANDLER_BUNDLE, HANDLER_ENTRY, PROJECT_ROOT } from './handler-bundle.js';
+import { acknowledge, nagFindingId, NagFindingKind } from './nag.js';
+import type { AuditorSettings, PrivateNetwork } from './settings.js';
+
+/** The settings and the resources the function works with. */
+export interface AuditorFunctionProps {
+  settings: AuditorSettings;
+  resources: AuditorResources;
+}
+
+/**
+ * One retry for a failed asynchronous run: a run is idempotent (deterministic keys), so a transient failure gets a
+ * second chance, while a persistent one does not burn three full timeouts before reaching the dead-letter queue.
+ */
+const ASYNC_RETRY_ATTEMPTS = 1;
+
+/** The function, its role and its dead-letter queue. */
+export class AuditorFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: AuditorFunctionProps) {
+    super(scope, id);
+    const { settings, resources } = props;
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'EKS network-policy auditor: reads EKS, writes findings, publishes alerts',
+    });
+    grantAuditorPermissions(this.role, resources);
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter destination of the function and of the schedule; nothing consumes it.',
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'Audits EKS clusters for NetworkPolicy enforcement and coverage (CIS EKS, Kubescape C-0230)',
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: settings.memorySize,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      // Runs never overlap: a manual run and a scheduled one would otherwise race on the same objects and alert twice.
+      reservedConcurrentExecutions: 1,
+      role: this.role,
+      logGroup,
+      environment: auditorEnvironment(settings, {
+        bucketName: resources.bucket.bucketName,
+        topicArn: resources.topic.topicArn,
+        regions: resources.regions,
+      }),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      ...(settings.network ? this.privateNetworking(settings.network) : {}),
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: HANDLER_BUNDLE.minify,
+        sourceMap: HANDLER_BUNDLE.sourcemap,
+        sourcesContent: HANDLER_BUNDLE.sourcesContent,
+        mainFields: [...HANDLER_BUNDLE.mainFields],
+        banner: HANDLER_BUNDLE.banner,
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+    logGroup.grantWrite(this.role);
+  }
+
+  /** Subnets and security groups for private-endpoint clusters, and the AWS policy Lambda needs to attach to them. */
+  private privateNetworking(network: PrivateNetwork) {
+    const vpcPolicy = ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole');
+    this.role.addManagedPolicy(vpcPolicy);
+    acknowledge(
+      this.role,
+      nagFindingId(this, 'AwsSolutions-IAM4', NagFindingKind.Policy, vpcPolicy.managedPolicyArn),
+      'Lambda needs this AWS policy to create and delete its network interfaces in the configured subnets.',
+    );
+    // The subnets are named explicitly, so the VPC's zones are never consulted (and need no lookup offline).
+    const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: Fn.getAzs() });
+    return {
+      vpc,
+      vpcSubnets: { subnets: network.subnetIds.map((subnetId) => Subnet.fromSubnetId(this, subnetId, subnetId)) },
+      securityGroups: network.securityGroupIds.length
+        ? network.securityGroupIds.map((groupId) => SecurityGroup.fromSecurityGroupId(this, groupId, groupId))
+        : undefined,
+    };
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The deployment's settings, read from CDK context (cdk.json, overridable with `-c key=value`) and validated before
+ * any construct is built. A bad value stops synth with one line naming the context key; values the function itself
+ * reads are also run through the handler's own `loadConfig`, so the stack never deploys a configuration the
+ * function would reject at cold start.
+ */
+import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
+import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
+import { auditorEnvironment } from './auditor-environment.js';
+import { ScheduleError, scheduleIntervalMinutes } from './schedule-interval.js';
+import { stalenessWindow, type StalenessWindow } from './staleness-window.js';
+
+/** The context keys this app reads; cdk.json documents each with its default. */
+export const CONTEXT_KEYS = {
+  schedule: 'schedule',
+  alertEmails: 'alertEmails',
+  regions: 'regions',
+  clusterInclude: 'clusterInclude',
+  clusterExclude: 'clusterExclude',
+  grantClusters: 'grantClusters',
+  excludedNamespaces: 'excludedNamespaces',
+  alertThreshold: 'alertThreshold',
+  auditConcurrency: 'auditConcurrency',
+  retentionDays: 'retentionDays',
+  memorySize: 'memorySize',
+  timeout: 'timeout',
+  vpcId: 'vpcId',
+  subnetIds: 'subnetIds',
+  securityGroupIds: 'securityGroupIds',
+} as const;
+/** One of the context keys of {@link CONTEXT_KEYS}. */
+export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
+
+/** Defaults for keys absent from the context (cdk.json repeats them so they are visible to the user). */
+const DEFAULTS = {
+  schedule: 'rate(1 day)',
+  alertThreshold: 'Medium',
+  auditConcurrency: 4,
+  retentionDays: 365,
+  // Chosen before the benchmark figures exist; docs/deploy.md explains the choice and marks it for an update.
+  memorySize: 1024,
+  timeoutSeconds: 600,
+} as const;
+
+/** What the function audits and when it alerts: everything the handler reads besides the stack's own resources. */
+export interface AuditScope {
+  clusterInclude: string[];
+  clusterExclude: string[];
+  excludedNamespaces: string[];
+  alertThreshold: Severity;
+  auditConcurrency: number;
+}
+
+/** Subnets and security groups for a function that must reach private-endpoint clusters. */
+export interface PrivateNetwork {
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+/** Every validated setting of one deployment. */
+export interface AuditorSettings extends AuditScope {
+  schedule: string;
+  staleness: StalenessWindow;
+  alertEmails: string[];
+  /** Empty: the stack's own region. */
+  regions: string[];
+  grantClusters: string[];
+  retentionDays: number;
+  memorySize: number;
+  timeoutSeconds: number;
+  network?: PrivateNetwork;
+}
+
+/** A context value that cannot be used; the message starts with `context <key>:`. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Reads a context value by key (e.g. `(key) => app.node.tryGetContext(key)`). */
+export type ContextReader = (key: ContextKey) => unknown;
+
+const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+
+/** Which context key feeds each environment variable that `loadConfig` validates. */
+const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
+  [ENV.regions, CONTEXT_KEYS.regions],
+  [ENV.include, CONTEXT_KEYS.clusterInclude],
+  [ENV.exclude, CONTEXT_KEYS.clusterExclude],
+  [ENV.excludedNamespaces, CONTEXT_KEYS.excludedNamespaces],
+  [ENV.alertThreshold, CONTEXT_KEYS.alertThreshold],
+  [ENV.concurrency, CONTEXT_KEYS.auditConcurrency],
+];
+
+/** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
+export function readSettings(context: ContextReader): AuditorSettings {
+  const schedule = text(context, CONTEXT_KEYS.schedule) ?? DEFAULTS.schedule;
+  const settings: AuditorSettings = {
+    schedule,
+    staleness: scheduleStaleness(schedule),
+    alertEmails: matching(context, CONTEXT_KEYS.alertEmails, EMAIL, 'an e-mail address'),
+    regions: list(context, CONTEXT_KEYS.regions),
+    clusterInclude: list(context, CONTEXT_KEYS.clusterInclude),
+    clusterExclude: list(context, CONTEXT_KEYS.clusterExclude),
+    grantClusters: matching(context, CONTEXT_KEYS.grantClusters, EKS_CLUSTER_NAME, 'an EKS cluster name'),
+    excludedNamespaces: list(context, CONTEXT_KEYS.excludedNamespaces, DEFAULT_EXCLUDED_NAMESPACES),
+    alertThreshold: (text(context, CONTEXT_KEYS.alertThreshold) ?? DEFAULTS.alertThreshold) as Severity,
+    auditConcurrency: wholeNumber(context, CONTEXT_KEYS.auditConcurrency, DEFAULTS.auditConcurrency, 1),
+    retentionDays: wholeNumber(context, CONTEXT_KEYS.retentionDays, DEFAULTS.retentionDays, 1),
+    memorySize: wholeNumber(context, CONTEXT_KEYS.memorySize, DEFAULTS.memorySize, 128, 10240),
+    timeoutSeconds: wholeNumber(context, CONTEXT_KEYS.timeout, DEFAULTS.timeoutSeconds, 1, 900),
+    network: privateNetwork(context),
+  };
+  checkWithHandler(settings);
+  return settings;
+}
+
+function scheduleStaleness(schedule: string): StalenessWindow {
+  try {
+    return stalenessWindow(scheduleIntervalMinutes(schedule));
+  } catch (error) {
+    if (error instanceof ScheduleError) throw new SettingsError(`context ${CONTEXT_KEYS.schedule}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Runs the handler's own validation over the environment the stack will set, blaming the context key behind it. */
+function checkWithHandler(settings: AuditorSettings): void {
+  const environment = auditorEnvironment(settings, { bucketName: 'findings', topicArn: '', regions: settings.regions });
+  try {
+    // AWS_REGION stands in for the stack's region, which the function gets from Lambda when no region is listed.
+    loadConfig({ ...environment, AWS_REGION: 'us-east-1' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const blamed = CONTEXT_OF_VARIABLE.find(([variable]) => error.message.startsWith(variable));
+    throw new SettingsError(blamed ? `context ${blamed[1]}: ${error.message}` : error.message);
+  }
+}
+
+function privateNetwork(context: ContextReader): PrivateNetwork | undefined {
+  const vpcId = text(context, CONTEXT_KEYS.vpcId);
+  const subnetIds = matching(context, CONTEXT_KEYS.subnetIds, SUBNET_ID, 'a subnet id');
+  const securityGroupIds = matching(context, CONTEXT_KEYS.securityGroupIds, SECURITY_GROUP_ID, 'a security group id');
+  if (vpcId === undefined && subnetIds.length === 0 && securityGroupIds.length === 0) return undefined;
+  if (vpcId === undefined) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.vpcId}: required when subnetIds or securityGroupIds is set`);
+  }
+  if (!VPC_ID.test(vpcId)) throw new SettingsError(`context ${CONTEXT_KEYS.vpcId}: '${vpcId}' is not a VPC id`);
+  if (subnetIds.length === 0) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.subnetIds}: required when vpcId is set (the function's subnets)`);
+  }
+  return { vpcId, subnetIds, securityGroupIds };
+}
+
+/** A non-empty string value, or undefined when absent or blank (cdk.json uses "" for "not set"). */
+function text(context: ContextReader, key: ContextKey): string | undefined {
+  const value = context(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new SettingsError(`context ${key}: expected a string, got ${JSON.stringify(value)}`);
+  return value.trim() || undefined;
+}
+
+/**
+ * A list given as a JSON array (cdk.json) or a comma-separated string (`-c key=a,b`). Absent means `fallback`;
+ * present but empty means an empty list, which is how `excludedNamespaces` asks for strict CIS.
+ */
+function list(context: ContextReader, key: ContextKey, fallback: readonly string[] = []): string[] {
+  const value = context(key);
+  if (value === undefined || value === null) return [...fallback];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!items || items.some((item) => typeof item !== 'string')) {
+    throw new SettingsError(`context ${key}: expected a comma-separated string or a list of strings`);
+  }
+  return (items as string[]).map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function matching(context: ContextReader, key: ContextKey, pattern: RegExp, what: string): string[] {
+  const items = list(context, key);
+  const bad = items.find((item) => !pattern.test(item));
+  if (bad !== undefined) throw new SettingsError(`context ${key}: '${bad}' is not ${what}`);
+  return items;
+}
+
+function wholeNumber(
+  context: ContextReader,
+  key: ContextKey,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const value = context(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new SettingsError(`context ${key}: '${String(value)}' is not a whole number ${range}`);
+  }
+  return number;
+}

@@ -1,0 +1,13 @@
+/**
+ * Names shared by the function's Powertools configuration and the alarms that watch it. The handler emits the
+ * `SuccessfulRuns` metric (Sum = 1 per run that stored its findings) in this namespace with the `service` dimension
+ * set to {@link SERVICE_NAME}; the staleness alarm watches exactly that series.
+ */
+export const TELEMETRY = {
+  serviceName: 'eks-netpol-auditor',
+  metricNamespace: 'EksNetpolAuditor',
+  successfulRunsMetric: 'SuccessfulRuns',
+  /** Powertools adds the service name as this dimension on every metric. */
+  serviceDimension: 'service',
+  logLevel: 'INFO',
+} as const;

@@ -1,0 +1,137 @@
+import { DEFAULT_EXCLUDED_NAMESPACES } from '../../lambda/audit/finding.js';
+import { buildAuditorApp } from '../../lib/auditor-app.js';
+import { readSettings, SettingsError, type ContextKey } from '../../lib/settings.js';
+import { cdkJsonContext, TEST_ENV, testApp } from './support/auditor-app.js';
+
+/** Settings read from cdk.json's context with `overrides` on top, as `cdk synth -c key=value` would. */
+function settingsWith(overrides: Record<string, unknown>) {
+  const context = { ...cdkJsonContext(), ...overrides };
+  return readSettings((key: ContextKey) => context[key]);
+}
+
+describe('readSettings', () => {
+  it('reads the defaults cdk.json documents', () => {
+    // Act
+    const settings = settingsWith({});
+
+    // Assess
+    expect(settings).toEqual({
+      schedule: 'rate(1 day)',
+      staleness: { periodMinutes: 1440, evaluationPeriods: 2 },
+      alertEmails: [],
+      regions: [],
+      clusterInclude: [],
+      clusterExclude: [],
+      grantClusters: [],
+      excludedNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES],
+      alertThreshold: 'Medium',
+      auditConcurrency: 4,
+      retentionDays: 365,
+      memorySize: 1024,
+      timeoutSeconds: 600,
+      network: undefined,
+    });
+  });
+
+  it('uses the same defaults when the context has none of its keys', () => {
+    // Act
+    const settings = readSettings(() => undefined);
+
+    // Assess
+    expect(settings).toEqual(settingsWith({}));
+  });
+
+  it('reads comma-separated -c values and cdk.json lists alike', () => {
+    // Act
+    const fromCli = settingsWith({ regions: ' eu-west-1, us-east-2 ,', alertEmails: 'a@example.com,b@example.org' });
+    const fromJson = settingsWith({ regions: ['eu-west-1', 'us-east-2'], alertEmails: ['a@example.com', 'b@example.org'] });
+
+    // Assess
+    expect(fromCli.regions).toEqual(['eu-west-1', 'us-east-2']);
+    expect(fromCli.alertEmails).toEqual(['a@example.com', 'b@example.org']);
+    expect(fromJson).toEqual(fromCli);
+  });
+
+  it('reads an empty excludedNamespaces as strict CIS, not as the defaults', () => {
+    // Act
+    const settings = settingsWith({ excludedNamespaces: '' });
+
+    // Assess
+    expect(settings.excludedNamespaces).toEqual([]);
+  });
+
+  it('reads numbers given as CLI strings', () => {
+    // Act
+    const settings = settingsWith({ retentionDays: '30', memorySize: '2048', timeout: '900', auditConcurrency: '8' });
+
+    // Assess
+    expect(settings).toMatchObject({ retentionDays: 30, memorySize: 2048, timeoutSeconds: 900, auditConcurrency: 8 });
+  });
+
+  it('derives the staleness window from the schedule', () => {
+    // Act
+    const settings = settingsWith({ schedule: 'rate(6 hours)' });
+
+    // Assess
+    expect(settings.staleness).toEqual({ periodMinutes: 720, evaluationPeriods: 1 });
+  });
+
+  it('reads the private network of the function', () => {
+    // Act
+    const settings = settingsWith({
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
+      securityGroupIds: 'sg-0123456789abcdef0',
+    });
+
+    // Assess
+    expect(settings.network).toEqual({
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+      securityGroupIds: ['sg-0123456789abcdef0'],
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an e-mail without domain', { alertEmails: 'ok@example.com,me@' }, "context alertEmails: 'me@' is not an e-mail address"],
+    ['a schedule EventBridge rejects', { schedule: 'rate(1 days)' }, 'context schedule: rate(1 days) needs "day"'],
+    ['a schedule too rare to watch', { schedule: 'rate(4 days)' }, 'context schedule: runs every 4 days'],
+    ['a region name that is not one', { regions: 'eu-west-1,europe' }, 'context regions: AUDIT_REGIONS has "europe"'],
+    ['a cluster pattern with a slash', { clusterInclude: 'prod/*' }, 'context clusterInclude: CLUSTER_INCLUDE has "prod/*"'],
+    ['an exclude pattern with a space', { clusterExclude: 'dev cluster' }, 'context clusterExclude: CLUSTER_EXCLUDE has'],
+    ['an unknown severity', { alertThreshold: 'High' }, 'context alertThreshold: ALERT_THRESHOLD is "High"'],
+    ['too much concurrency', { auditConcurrency: 64 }, 'context auditConcurrency: AUDIT_CONCURRENCY is "64"'],
+    ['a concurrency that is no number', { auditConcurrency: 'four' }, "context auditConcurrency: 'four' is not a whole number"],
+    ['a cluster name EKS rejects', { grantClusters: 'prod,-bad' }, "context grantClusters: '-bad' is not an EKS cluster name"],
+    ['a retention of zero days', { retentionDays: 0 }, "context retentionDays: '0' is not a whole number at least 1"],
+    ['a fractional retention', { retentionDays: '1.5' }, "context retentionDays: '1.5' is not a whole number"],
+    ['memory above the Lambda maximum', { memorySize: 20000 }, "context memorySize: '20000' is not a whole number from 128 to 10240"],
+    ['a timeout above 15 minutes', { timeout: 901 }, "context timeout: '901' is not a whole number from 1 to 900"],
+    ['a schedule that is not a string', { schedule: 7 }, 'context schedule: expected a string, got 7'],
+    ['a list of non-strings', { regions: [1, 2] }, 'context regions: expected a comma-separated string or a list'],
+    ['subnets without their VPC', { subnetIds: 'subnet-0123456789abcdef0' }, 'context vpcId: required when subnetIds'],
+    ['a VPC without subnets', { vpcId: 'vpc-0123456789abcdef0' }, 'context subnetIds: required when vpcId is set'],
+    ['a malformed VPC id', { vpcId: 'vpc-xyz', subnetIds: 'subnet-0123456789abcdef0' }, "context vpcId: 'vpc-xyz' is not a VPC id"],
+    ['a malformed subnet id', { subnetIds: 'subnet-1' }, "context subnetIds: 'subnet-1' is not a subnet id"],
+    ['a malformed security group', { securityGroupIds: 'default' }, "context securityGroupIds: 'default' is not a security group id"],
+  ])('rejects %s, naming the context key', (_, overrides, message) => {
+    // Act
+    const read = () => settingsWith(overrides);
+
+    // Assess
+    expect(read).toThrow(SettingsError);
+    expect(read).toThrow(message);
+  });
+
+  it('stops building the app on a bad context value, before any construct exists', () => {
+    // Prepare
+    const app = testApp({ alertEmails: 'me@' });
+
+    // Act
+    const build = () => buildAuditorApp(app, TEST_ENV);
+
+    // Assess
+    expect(build).toThrow("context alertEmails: 'me@' is not an e-mail address");
+    expect(app.node.children).toHaveLength(0);
+  });
+});
