@@ -12,6 +12,12 @@ const COMMANDS: Record<string, (args: string[], io: CommandIo) => Promise<number
   token: runTokenCommand,
 };
 
+// `audit … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const [name, ...args] = process.argv.slice(2);
 const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const command = name === undefined ? undefined : COMMANDS[name];
