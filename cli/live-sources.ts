@@ -1,0 +1,94 @@
+/**
+ * The `audit` command's live sources: a kubeconfig context (any cluster, EKS or not) or EKS clusters reached with
+ * the AWS default credential chain. One function returns every cluster's findings plus the clusters that could not
+ * be audited; it runs the same live-audit code as the Lambda handler.
+ */
+import type { EKSClient } from '@aws-sdk/client-eks';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { countByStatus } from '../lambda/live/audit-run.js';
+import { failedClustersOf, type ClusterAudit, type FailedCluster, type LiveAuditOptions } from '../lambda/live/cluster-audit.js';
+import { regionalEksClients } from '../lambda/live/eks-clients.js';
+import { auditEksFleet, fleetFailures } from '../lambda/live/eks-fleet.js';
+import { KubeconfigError, auditKubeconfigContext } from '../lambda/live/kubeconfig-context.js';
+import type { Finding } from '../lambda/audit/finding.js';
+import { SourceMode, type SourceSelection } from './args.js';
+import { UsageError, type CommandIo } from './io.js';
+
+/** The live source flags, as `parseAuditArguments` returns them. */
+export type LiveSelection = Exclude<SourceSelection, { mode: typeof SourceMode.Offline }>;
+
+/** How to run a live audit from the command line. */
+export interface LiveRunOptions extends LiveAuditOptions {
+  /** Where `KUBECONFIG`, `AWS_REGION` and `AWS_DEFAULT_REGION` are read from. */
+  env: Record<string, string | undefined>;
+  /** Gets one line per cluster as its audit ends (see {@link terminalProgress}). */
+  progress?: (line: string) => void;
+  /** AWS access for EKS mode; defaults to the default credential chain and one EKS client per region. */
+  aws?: { credentials: AwsCredentialIdentityProvider; eksFor(region: string): EKSClient };
+}
+
+/** Every audited cluster's findings, and the clusters (or regions) that could not be audited, with why. */
+export interface LiveAuditResult {
+  findings: Finding[];
+  failedClusters: FailedCluster[];
+}
+
+/**
+ * Audits the live clusters `selection` names. Kubeconfig mode: the chosen context's cluster. EKS mode: the named
+ * clusters (or, with `--all-clusters`, every cluster) of each region, four at a time; regions default to
+ * `AWS_REGION` (then `AWS_DEFAULT_REGION`). Throws {@link UsageError} for an unusable kubeconfig, context or missing
+ * region; a cluster that cannot be reached is not an error but UNKNOWN findings and a failed-cluster entry.
+ */
+export async function auditLiveSources(selection: LiveSelection, options: LiveRunOptions): Promise<LiveAuditResult> {
+  const report = (audit: ClusterAudit) => options.progress?.(progressLine(audit));
+  if (selection.mode === SourceMode.Kubeconfig) {
+    try {
+      const audit = await auditKubeconfigContext({ kubeconfig: selection.kubeconfig, context: selection.context, env: options.env }, options);
+      report(audit);
+      return { findings: audit.findings, failedClusters: failedClustersOf([audit]) };
+    } catch (error) {
+      if (error instanceof KubeconfigError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
+  const regions = selection.regions.length > 0 ? selection.regions : defaultRegions(options.env);
+  const aws = options.aws ?? defaultAws();
+  const fleet = await auditEksFleet({
+    regions,
+    ...(selection.allClusters ? {} : { clusters: selection.clusters }),
+    eksFor: aws.eksFor,
+    credentials: aws.credentials,
+    options,
+    onClusterDone: report,
+  });
+  for (const failure of fleet.discoveryFailures) options.progress?.(`${label(failure.cluster)}: not audited: ${failure.reason}`);
+  return { findings: fleet.audits.flatMap((audit) => audit.findings), failedClusters: fleetFailures(fleet) };
+}
+
+/** A progress callback writing to `io.stderr` when it is a terminal; `undefined` otherwise (pipes and CI stay quiet). */
+export function terminalProgress(io: CommandIo): ((line: string) => void) | undefined {
+  return io.stderr.isTTY === true ? (line) => io.stderr.write(`${line}\n`) : undefined;
+}
+
+/** `prod (eu-west-1): 42 findings: 30 PASS, 10 FAIL, 2 UNKNOWN`, or `… : not audited: <reason>`. */
+function progressLine(audit: ClusterAudit): string {
+  if (audit.failure !== undefined) return `${label(audit.cluster)}: not audited: ${audit.failure}`;
+  const counts = countByStatus(audit.findings);
+  return `${label(audit.cluster)}: ${audit.findings.length} findings: ${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts.UNKNOWN} UNKNOWN`;
+}
+
+function label(cluster: { name: string; region?: string }): string {
+  return cluster.region ? `${cluster.name} (${cluster.region})` : cluster.name;
+}
+
+function defaultRegions(env: Record<string, string | undefined>): string[] {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError('no AWS region: pass --region R or set AWS_REGION');
+  return [region];
+}
+
+function defaultAws(): NonNullable<LiveRunOptions['aws']> {
+  return { credentials: fromNodeProviderChain(), eksFor: regionalEksClients() };
+}

@@ -1,0 +1,70 @@
+/**
+ * The outcome of auditing one live cluster, and how a snapshot (or a fault that left no snapshot) becomes one. A
+ * cluster whose Kubernetes API could not be used at all is not silently skipped: its checks say UNKNOWN with the
+ * reason, and it is reported as a cluster that could not be audited.
+ */
+import { auditSnapshot } from '../audit/index.js';
+import type { AuditOptions, Finding } from '../audit/finding.js';
+import type { ClusterIdentity, ClusterSnapshot } from '../audit/snapshot.js';
+import type { KubeCollectOptions } from '../collect/kubernetes.js';
+
+/** How a live audit runs: the run identity and exclusions, plus Kubernetes collection tuning (tests, benchmarks). */
+export interface LiveAuditOptions extends AuditOptions {
+  /** Collection settings shared by every cluster; cluster-specific fields (name, region, auth mode) are filled in. */
+  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep'>;
+}
+
+/** A cluster that could not be audited, and why (as the alert and the run summary report it). */
+export interface FailedCluster {
+  cluster: ClusterIdentity;
+  reason: string;
+}
+
+/** One cluster's audit: its findings, and when it could not be audited, why. */
+export interface ClusterAudit {
+  cluster: ClusterIdentity;
+  findings: Finding[];
+  /** Set when the cluster could not be audited (its in-cluster checks are UNKNOWN with this reason). */
+  failure?: string;
+  /** Kubernetes API requests made (retries included); 0 when the API was not reached. */
+  requests: number;
+}
+
+/**
+ * Audits a collected snapshot. The cluster counts as not audited when collection left a `cluster` problem (API
+ * unreachable, credentials rejected, cluster not ACTIVE, not describable): its reason becomes the failure.
+ */
+export function auditCollected(snapshot: ClusterSnapshot, options: AuditOptions, requests = 0): ClusterAudit {
+  const clusterProblem = snapshot.problems.find((problem) => problem.kind === 'cluster');
+  return {
+    cluster: snapshot.cluster,
+    findings: auditSnapshot(snapshot, options),
+    ...(clusterProblem ? { failure: clusterProblem.reason } : {}),
+    requests,
+  };
+}
+
+/**
+ * The audit of a cluster whose collection threw: a snapshot holding only a `cluster` problem with the error's first
+ * line, so every check says UNKNOWN and why, instead of the cluster vanishing from the run.
+ */
+export function auditFault(cluster: ClusterIdentity, error: unknown, options: AuditOptions): ClusterAudit {
+  const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const snapshot: ClusterSnapshot = {
+    cluster,
+    kube: {},
+    problems: [
+      {
+        kind: 'cluster',
+        reason: `the audit of this cluster failed unexpectedly: ${detail}`,
+        remediation: 'Run the audit again; if the failure repeats, report it with this message.',
+      },
+    ],
+  };
+  return auditCollected(snapshot, options);
+}
+
+/** The clusters of `audits` that could not be audited, with their reasons. */
+export function failedClustersOf(audits: readonly ClusterAudit[]): FailedCluster[] {
+  return audits.flatMap((audit) => (audit.failure === undefined ? [] : [{ cluster: audit.cluster, reason: audit.failure }]));
+}

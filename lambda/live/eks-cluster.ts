@@ -1,0 +1,70 @@
+/**
+ * Auditing one EKS cluster: what the EKS API says about it, then (when it is ACTIVE and describable) what its
+ * Kubernetes API holds, read with an EKS token that is re-signed before it expires, then the checks.
+ */
+import type { EKSClient } from '@aws-sdk/client-eks';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
+import { clusterIdentity, describeClusterForAudit, type EksView } from '../collect/eks.js';
+import { EksTokenProvider } from '../collect/eks-token.js';
+import { collectKubeInventory, kubeConfigForEks } from '../collect/kubernetes.js';
+import { auditCollected, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
+
+/** Which cluster to audit and with what: the region's EKS client and the credentials that sign the EKS token. */
+export interface EksClusterTarget {
+  eks: EKSClient;
+  region: string;
+  name: string;
+  credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+}
+
+/**
+ * Audits EKS cluster `target.name`. A cluster that is not ACTIVE, cannot be described or has no endpoint is audited
+ * from the EKS view alone, with a `cluster` problem that makes every in-cluster check UNKNOWN and says why. Collection
+ * problems never throw; only a programming error does (the caller turns it into the cluster's UNKNOWN findings).
+ */
+export async function auditEksCluster(target: EksClusterTarget, options: LiveAuditOptions): Promise<ClusterAudit> {
+  const view = await describeClusterForAudit(target.eks, target.name);
+  const snapshot: ClusterSnapshot = {
+    cluster: view.cluster ? clusterIdentity(view.cluster, target.region) : { name: target.name, region: target.region },
+    ...(view.cluster ? { eks: view.cluster } : {}),
+    ...(view.addons ? { addons: view.addons } : {}),
+    kube: {},
+    problems: view.problems,
+  };
+  if (!view.endpoint || !view.certificateAuthorityData || view.problems.some((problem) => problem.kind === 'cluster')) {
+    return auditCollected({ ...snapshot, problems: unreachableProblems(view) }, options);
+  }
+
+  const tokens = new EksTokenProvider({ clusterName: target.name, region: target.region, credentials: target.credentials });
+  const kubeConfig = kubeConfigForEks({
+    name: target.name,
+    endpoint: view.endpoint as string,
+    certificateAuthorityData: view.certificateAuthorityData as string,
+    token: () => tokens.token(),
+  });
+  const collection = await collectKubeInventory(kubeConfig, {
+    ...options.collect,
+    authenticationMode: view.cluster?.accessConfig?.authenticationMode,
+    clusterName: target.name,
+    region: target.region,
+  });
+  return auditCollected(
+    { ...snapshot, kube: collection.kube, problems: [...view.problems, ...collection.problems] },
+    options,
+    collection.requests,
+  );
+}
+
+/**
+ * The problems of a cluster whose Kubernetes API is not read: the EKS view's own, plus, when none of them already
+ * says why, that DescribeCluster gave no endpoint or CA (an ACTIVE cluster without them cannot be reached).
+ */
+function unreachableProblems(view: EksView): CollectionProblem[] {
+  if (view.problems.some((problem) => problem.kind === 'cluster')) return view.problems;
+  return [...view.problems, {
+    kind: 'cluster',
+    reason: 'eks:DescribeCluster returned no API server endpoint or certificate authority: the Kubernetes API cannot be reached',
+    remediation: 'Check the cluster in the EKS console; the next run audits it once DescribeCluster reports its endpoint.',
+  }];
+}

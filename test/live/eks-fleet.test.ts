@@ -1,0 +1,184 @@
+/**
+ * Auditing many EKS clusters: EKS through aws-sdk-client-mock, each cluster's Kubernetes API a real HTTPS test server
+ * reached by client-node with a real EKS token. One cluster's fault never stops the others.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { DescribeClusterCommand, EKSClient, ListAddonsCommand, ListClustersCommand } from '@aws-sdk/client-eks';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Finding } from '../../lambda/audit/finding.js';
+import type { KubeInventory } from '../../lambda/audit/snapshot.js';
+import { createEksClient } from '../../lambda/collect/eks.js';
+import type { ClusterAudit } from '../../lambda/live/cluster-audit.js';
+import { WHOLE_REGION, auditEksFleet, fleetFailures, type EksFleetRequest } from '../../lambda/live/eks-fleet.js';
+import type { KubeApiServer } from '../support/kube-api-server.js';
+import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, passingInventory, startEksApiServer } from './fixtures.js';
+
+const REGION = 'eu-west-1';
+const eks = mockClient(EKSClient);
+let inventory: KubeInventory;
+let healthy: KubeApiServer;
+let broken: KubeApiServer;
+
+beforeAll(async () => {
+  inventory = await passingInventory();
+  healthy = await startEksApiServer(inventory);
+  broken = await startEksApiServer(inventory, [{ path: '/api/v1/pods', status: 500 }]);
+});
+afterAll(async () => {
+  await healthy.close();
+  await broken.close();
+});
+afterEach(() => {
+  eks.reset();
+});
+
+/** `region` lists `clusters`; each is described on its server, ACTIVE unless `status` says otherwise, without add-ons. */
+function serveRegion(region: string, clusters: Record<string, { server: KubeApiServer; status?: 'ACTIVE' | 'CREATING' }>): void {
+  eks.on(ListClustersCommand).resolves({ clusters: Object.keys(clusters) });
+  for (const [name, { server, status }] of Object.entries(clusters)) {
+    eks.on(DescribeClusterCommand, { name }).resolves({ cluster: describedCluster(name, region, server, status) });
+  }
+  eks.on(ListAddonsCommand).resolves({ addons: [] });
+}
+
+function request(overrides: Partial<EksFleetRequest> = {}): EksFleetRequest {
+  return {
+    regions: [REGION],
+    eksFor: (region) => createEksClient(region),
+    credentials: TEST_CREDENTIALS,
+    options: { runId: 'run-1', observedAt: new Date('2025-06-02T06:00:00Z'), excludedNamespaces: ['kube-system'], collect: FAST_COLLECT },
+    ...overrides,
+  };
+}
+
+function auditOf(audits: ClusterAudit[], name: string): ClusterAudit {
+  const audit = audits.find((candidate) => candidate.cluster.name === name);
+  if (!audit) throw new Error(`no audit of ${name}`);
+  return audit;
+}
+
+function control(findings: Finding[]): Finding | undefined {
+  return findings.find((finding) => finding.check_id === 'control');
+}
+
+describe('auditEksFleet', () => {
+  it('audits healthy clusters normally while one failing mid-list yields UNKNOWN findings and a failed entry', async () => {
+    // Prepare
+    serveRegion(REGION, { alpha: { server: healthy }, beta: { server: healthy }, gamma: { server: broken } });
+
+    // Act
+    const fleet = await auditEksFleet(request());
+
+    // Assess
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['alpha', 'beta', 'gamma']);
+    for (const name of ['alpha', 'beta']) {
+      const audit = auditOf(fleet.audits, name);
+      expect(audit.failure).toBeUndefined();
+      expect(control(audit.findings)?.status).toBe('PASS');
+      expect(audit.cluster).toEqual({ name, arn: `arn:aws:eks:${REGION}:123456789012:cluster/${name}`, accountId: '123456789012', region: REGION });
+    }
+    const gamma = auditOf(fleet.audits, 'gamma');
+    expect(gamma.failure).toMatch(/HTTP 500/);
+    expect(control(gamma.findings)?.status).toBe('UNKNOWN');
+    expect(new Set(gamma.findings.map((finding) => finding.status))).toEqual(new Set(['UNKNOWN']));
+    expect(fleetFailures(fleet)).toEqual([{ cluster: gamma.cluster, reason: gamma.failure }]);
+    expect(broken.requests.some((entry) => entry.path === '/api/v1/namespaces' && entry.status === 200)).toBe(true);
+  });
+
+  it('audits a CREATING cluster from the EKS view alone, saying why its checks are UNKNOWN', async () => {
+    // Prepare
+    serveRegion(REGION, { fresh: { server: healthy, status: 'CREATING' } });
+    const requestsBefore = healthy.requests.length;
+
+    // Act
+    const fleet = await auditEksFleet(request());
+
+    // Assess
+    const fresh = auditOf(fleet.audits, 'fresh');
+    expect(fresh.failure).toMatch(/cluster is CREATING/);
+    expect(control(fresh.findings)).toMatchObject({ status: 'UNKNOWN' });
+    expect(fresh.findings.find((finding) => finding.check_id === 'namespace-coverage')?.message).toMatch(/CREATING/);
+    expect(healthy.requests.length).toBe(requestsBefore);
+  });
+
+  it('turns a cluster whose audit throws into UNKNOWN findings and a failed entry, auditing the others', async () => {
+    // Prepare: a name no EKS token can be signed for makes the cluster's audit throw
+    serveRegion(REGION, { alpha: { server: healthy }, 'bad.name': { server: healthy } });
+
+    // Act
+    const fleet = await auditEksFleet(request());
+
+    // Assess
+    expect(auditOf(fleet.audits, 'alpha').failure).toBeUndefined();
+    const bad = auditOf(fleet.audits, 'bad.name');
+    expect(bad.failure).toMatch(/failed unexpectedly: cannot sign an EKS token/);
+    expect(bad.cluster).toEqual({ name: 'bad.name', region: REGION });
+    expect(control(bad.findings)?.status).toBe('UNKNOWN');
+  });
+
+  it('never has more clusters in flight than the concurrency bound', async () => {
+    // Prepare
+    const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    serveRegion(REGION, Object.fromEntries(names.map((name) => [name, { server: healthy }])));
+    let inFlight = 0;
+    let peak = 0;
+    eks.on(DescribeClusterCommand).callsFake(async (input: { name: string }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      return { cluster: describedCluster(input.name, REGION, healthy) };
+    });
+
+    // Act
+    const fleet = await auditEksFleet(request({ concurrency: 2, onClusterDone: () => (inFlight -= 1) }));
+
+    // Assess
+    expect(fleet.audits).toHaveLength(6);
+    expect(peak).toBe(2);
+  });
+
+  it('reports a region that cannot be listed and still audits the other regions', async () => {
+    // Prepare
+    const failing = createEksClient('eu-central-1');
+    const working = createEksClient(REGION);
+    eks.on(ListClustersCommand).callsFake(async (_input, getClient) => {
+      if (getClient() === failing) throw Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' });
+      return { clusters: ['alpha'] };
+    });
+    eks.on(DescribeClusterCommand).resolves({ cluster: describedCluster('alpha', REGION, healthy) });
+    eks.on(ListAddonsCommand).resolves({ addons: [] });
+
+    // Act
+    const fleet = await auditEksFleet(
+      request({ regions: [REGION, 'eu-central-1'], eksFor: (region) => (region === REGION ? working : failing) }),
+    );
+
+    // Assess
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['alpha']);
+    expect(fleet.discoveryFailures).toEqual([
+      { cluster: { name: WHOLE_REGION, region: 'eu-central-1' }, reason: expect.stringMatching(/ListClusters failed in eu-central-1: AccessDeniedException/) },
+    ]);
+  });
+
+  it('audits only the named clusters, reporting a name found in no region', async () => {
+    // Prepare
+    serveRegion(REGION, { alpha: { server: healthy }, beta: { server: healthy } });
+
+    // Act
+    const fleet = await auditEksFleet(request({ clusters: ['beta', 'ghost'], filters: { include: ['alpha'], exclude: ['beta'] } }));
+
+    // Assess
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['beta']);
+    expect(fleet.discoveryFailures).toEqual([{ cluster: { name: 'ghost' }, reason: `no EKS cluster named ghost in ${REGION}` }]);
+  });
+
+  it('applies the name filters when discovering every cluster', async () => {
+    // Prepare
+    serveRegion(REGION, { 'prod-a': { server: healthy }, 'prod-b': { server: healthy }, 'dev-a': { server: healthy } });
+
+    // Act
+    const fleet = await auditEksFleet(request({ filters: { include: ['prod-*'], exclude: ['*-b'] } }));
+
+    // Assess
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['prod-a']);
+  });
+});
