@@ -16,6 +16,7 @@ export const ENV = {
   excludedNamespaces: 'EXCLUDED_NAMESPACES',
   alertThreshold: 'ALERT_THRESHOLD',
   concurrency: 'AUDIT_CONCURRENCY',
+  roleArn: 'AUDITOR_ROLE_ARN',
 } as const;
 
 export interface AuditorConfig {
@@ -31,6 +32,8 @@ export interface AuditorConfig {
   excludedNamespaces: string[];
   alertThreshold: Severity;
   concurrency: number;
+  /** The function's own role, named in the access-entry remediation of a 401 instead of a placeholder. */
+  roleArn?: string;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -83,6 +86,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${ENV.topicArn} is "${topicArn}", which is not an SNS topic ARN`);
   }
 
+  const roleArn = env[ENV.roleArn]?.trim() || undefined;
+  if (roleArn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
+    throw new ConfigError(`${ENV.roleArn} is "${roleArn}", which is not an IAM role ARN`);
+  }
+
   const excluded = env[ENV.excludedNamespaces];
   return {
     bucket,
@@ -95,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     excludedNamespaces: excluded === undefined ? [...DEFAULT_EXCLUDED_NAMESPACES] : list(excluded),
     alertThreshold: threshold as Severity,
     concurrency,
+    roleArn,
   };
 }

@@ -13,6 +13,8 @@ export interface AuditorTargets {
   topicArn: string;
   /** The resolved regions to audit (the stack's own when none were configured). */
   regions: readonly string[];
+  /** The function's role, named in the remediation of an access-denied cluster. */
+  roleArn?: string;
 }
 
 /** The environment variables of the auditor function, every list comma-separated as lambda/config.ts reads it. */
@@ -28,6 +30,7 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     [ENV.excludedNamespaces]: scope.excludedNamespaces.join(','),
     [ENV.alertThreshold]: scope.alertThreshold,
     [ENV.concurrency]: String(scope.auditConcurrency),
+    ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
     POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,
     POWERTOOLS_LOG_LEVEL: TELEMETRY.logLevel,

@@ -81,6 +81,7 @@ export class AuditorFunction extends Construct {
         bucketName: resources.bucket.bucketName,
         topicArn: resources.topic.topicArn,
         regions: resources.regions,
+        roleArn: this.role.roleArn,
       }),
       onFailure: new SqsDestination(this.deadLetterQueue),
       retryAttempts: ASYNC_RETRY_ATTEMPTS,

@@ -9,7 +9,7 @@ import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES } from '../lambda/report/athena.js';
+import { ATHENA_NAMES, FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES } from '../lambda/report/athena.js';
 import { PARTITION_KEY } from '../lambda/report/store-layout.js';
 import { secureBucket } from './secure-bucket.js';
 
@@ -19,13 +19,6 @@ export interface FindingsAthenaProps {
   prefix: string;
   accessLogs: IBucket;
 }
-
-/** Names users type in Athena (docs/deploy.md uses them); fixed so the saved queries and the docs agree. */
-const ATHENA_NAMES = {
-  database: 'eks_netpol_auditor',
-  table: 'findings',
-  workGroup: 'eks-netpol-auditor',
-} as const;
 
 /** Query results are scratch data: kept a month, then expired. */
 const RESULTS_RETENTION_DAYS = 30;
@@ -89,7 +82,7 @@ export class FindingsAthena extends Construct {
       accessLogsPrefix: 'athena-results/',
     });
     this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
-      name: ATHENA_NAMES.workGroup,
+      name: ATHENA_NAMES.workgroup,
       description: 'Queries over the EKS network-policy audit findings',
       // Deleting the stack deletes the workgroup even when it holds saved queries and history.
       recursiveDeleteOption: true,
@@ -111,7 +104,7 @@ export class FindingsAthena extends Construct {
         name: query.name,
         description: query.description,
         database: ATHENA_NAMES.database,
-        workGroup: ATHENA_NAMES.workGroup,
+        workGroup: ATHENA_NAMES.workgroup,
         queryString: query.sql(qualifiedTable),
       });
       named.node.addDependency(this.workGroup, this.table);

@@ -16,6 +16,7 @@ import { InvocationError } from '../lambda/live/invocation.js';
 import { createHandler, type AuditHandler } from '../lambda/live/run-handler.js';
 import type { KubeApiServer } from './support/kube-api-server.js';
 import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, passingInventory, startEksApiServer } from './live/fixtures.js';
+import { ATHENA_NAMES } from '../lambda/report/athena.js';
 
 const REGION = 'eu-west-1';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:netpol-alerts';
@@ -122,6 +123,9 @@ describe('createHandler', () => {
     const publishes = sns.commandCalls(PublishCommand);
     expect(publishes).toHaveLength(1);
     expect(publishes[0]?.args[0].input).toMatchObject({ TopicArn: TOPIC, Message: expect.stringContaining('gamma (eu-west-1') });
+    // The alert carries a query the reader can paste into the workgroup the stack creates.
+    expect(publishes[0]?.args[0].input.Message).toContain(`FROM "${ATHENA_NAMES.database}"."${ATHENA_NAMES.table}"`);
+    expect(publishes[0]?.args[0].input.Message).toContain(ATHENA_NAMES.workgroup);
     expect(s3.commandCalls(PutObjectCommand).every((put) => put.calledBefore(publishes[0]!))).toBe(true);
   });
 

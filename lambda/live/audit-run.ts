@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Status, type Finding, type Severity } from '../audit/finding.js';
 import { buildAlert } from '../report/alert.js';
+import { ATHENA_NAMES } from '../report/athena.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
 import type { ClusterAudit, FailedCluster } from './cluster-audit.js';
@@ -121,6 +122,7 @@ async function alertIfNeeded(
     failedClusters,
     threshold: reporting.threshold,
     location: { bucket: reporting.store.bucket, prefix: reporting.store.prefix, keys },
+    athena: ATHENA_NAMES,
   });
   if (!alert) return false;
   try {

@@ -11,7 +11,7 @@ import type { KubeCollectOptions } from '../collect/kubernetes.js';
 /** How a live audit runs: the run identity and exclusions, plus Kubernetes collection tuning (tests, benchmarks). */
 export interface LiveAuditOptions extends AuditOptions {
   /** Collection settings shared by every cluster; cluster-specific fields (name, region, auth mode) are filled in. */
-  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep'>;
+  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep' | 'roleArn'>;
 }
 
 /** A cluster that could not be audited, and why (as the alert and the run summary report it). */

@@ -82,7 +82,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
           runId: invocation.runId,
           observedAt: started,
           excludedNamespaces: config.excludedNamespaces,
-          ...(deps.collect ? { collect: deps.collect } : {}),
+          collect: { ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
         },
         onClusterDone: (audit) => logClusterDone(logger, audit),
       });

@@ -6,6 +6,16 @@
 import { PARTITION_KEY } from './store-layout.js';
 
 /** A Glue/Hive column: name and Hive type. */
+/**
+ * Names users type in Athena, fixed so that the stack (lib/findings-athena.ts), the saved queries, the alert's ready
+ * query and docs/deploy.md agree; they live here because the Lambda must not import CDK code.
+ */
+export const ATHENA_NAMES = {
+  database: 'eks_netpol_auditor',
+  table: 'findings',
+  workgroup: 'eks-netpol-auditor',
+} as const;
+
 export interface GlueColumn {
   name: string;
   type: string;

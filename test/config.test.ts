@@ -1,0 +1,80 @@
+import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
+
+const BASE = { [ENV.bucket]: 'findings-bucket', AWS_REGION: 'eu-west-1' };
+
+describe('loadConfig', () => {
+  test('applies the documented defaults when only the bucket and the function region are set', () => {
+    // Act
+    const config = loadConfig(BASE);
+
+    // Assess
+    expect(config).toEqual({
+      bucket: 'findings-bucket',
+      prefix: 'findings',
+      topicArn: undefined,
+      regions: ['eu-west-1'],
+      include: [],
+      exclude: [],
+      excludedNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+      alertThreshold: 'Medium',
+      concurrency: 4,
+      roleArn: undefined,
+    });
+  });
+
+  test('reads every variable, trimming list items', () => {
+    // Act
+    const config = loadConfig({
+      ...BASE,
+      [ENV.prefix]: 'audits/findings',
+      [ENV.topicArn]: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+      [ENV.regions]: 'eu-west-1, us-east-2',
+      [ENV.include]: 'prod-*, stage-?',
+      [ENV.exclude]: 'prod-legacy',
+      [ENV.excludedNamespaces]: 'kube-system, monitoring',
+      [ENV.alertThreshold]: 'Low',
+      [ENV.concurrency]: '8',
+      [ENV.roleArn]: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      prefix: 'audits/findings',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+      regions: ['eu-west-1', 'us-east-2'],
+      include: ['prod-*', 'stage-?'],
+      exclude: ['prod-legacy'],
+      excludedNamespaces: ['kube-system', 'monitoring'],
+      alertThreshold: 'Low',
+      concurrency: 8,
+      roleArn: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
+    });
+  });
+
+  test('an empty EXCLUDED_NAMESPACES is strict CIS: no namespace is excluded', () => {
+    expect(loadConfig({ ...BASE, [ENV.excludedNamespaces]: '' }).excludedNamespaces).toEqual([]);
+  });
+
+  test.each([
+    [{ [ENV.bucket]: ' ' }, 'FINDINGS_BUCKET is not set'],
+    [{ [ENV.regions]: 'eu-west-1,europe' }, 'AUDIT_REGIONS has "europe", which is not an AWS region name'],
+    [{ [ENV.include]: 'prod/*' }, 'CLUSTER_INCLUDE has "prod/*"'],
+    [{ [ENV.exclude]: '-x' }, 'CLUSTER_EXCLUDE has "-x"'],
+    [{ [ENV.alertThreshold]: 'High' }, 'ALERT_THRESHOLD is "High"; expected one of Informational, Low, Medium'],
+    [{ [ENV.concurrency]: '0' }, 'AUDIT_CONCURRENCY is "0"'],
+    [{ [ENV.concurrency]: '2.5' }, 'AUDIT_CONCURRENCY is "2.5"'],
+    [{ [ENV.topicArn]: 'alerts' }, 'ALERT_TOPIC_ARN is "alerts", which is not an SNS topic ARN'],
+    [{ [ENV.roleArn]: 'arn:aws:iam::123456789012:user/alice' }, 'AUDITOR_ROLE_ARN is "arn:aws:iam::123456789012:user/alice", which is not an IAM role ARN'],
+  ])('rejects %j with a message naming the variable', (overrides, message) => {
+    // Act
+    const load = () => loadConfig({ ...BASE, ...overrides });
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+
+  test('without AUDIT_REGIONS and AWS_REGION there is no region to audit', () => {
+    expect(() => loadConfig({ [ENV.bucket]: 'b' })).toThrow('AUDIT_REGIONS is empty and AWS_REGION is not set');
+  });
+});
