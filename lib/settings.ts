@@ -38,7 +38,7 @@ const DEFAULTS = {
   auditConcurrency: 4,
   retentionDays: 365,
   // Chosen before the benchmark figures exist; docs/deploy.md explains the choice and marks it for an update.
-  memorySize: 1024,
+  memorySize: 1536,
   timeoutSeconds: 600,
 } as const;
 

@@ -62,7 +62,7 @@ describe('the auditor function', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 1024,
+      MemorySize: 1536,
       Timeout: 600,
       ReservedConcurrentExecutions: 1,
       Role: { 'Fn::GetAtt': [ids.role, 'Arn'] },

@@ -27,7 +27,7 @@ describe('readSettings', () => {
       alertThreshold: 'Medium',
       auditConcurrency: 4,
       retentionDays: 365,
-      memorySize: 1024,
+      memorySize: 1536,
       timeoutSeconds: 600,
       network: undefined,
     });
