@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
 import type { OfflineSources } from '../lambda/collect/offline.js';
+import { isRegionName } from '../lambda/region.js';
 import { UsageError } from './io.js';
 
 /** The output formats of `--format`. */
@@ -80,7 +81,6 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseFlags>;
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Parses and validates `args` (the words after `audit`): `{ help: true }` when `--help` is among them, else the
@@ -152,7 +152,7 @@ function eksSelection(values: Values): SourceSelection {
   if (allClusters && clusters.length > 0) throw new UsageError('--all-clusters cannot be combined with --cluster: choose one');
   if (!allClusters && clusters.length === 0) throw new UsageError('--region needs --cluster NAME or --all-clusters');
   const regions = values.region ?? [];
-  const badRegion = regions.find((region) => !REGION.test(region));
+  const badRegion = regions.find((region) => !isRegionName(region));
   if (badRegion !== undefined) throw new UsageError(`--region "${badRegion}" is not an AWS region name (e.g. eu-west-1)`);
   return { mode: SourceMode.Eks, clusters, allClusters, regions };
 }

@@ -3,6 +3,7 @@
  * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
  */
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
+import { isRegionName } from './region.js';
 import { FINDINGS_PREFIX } from './report/store-layout.js';
 
 /** Environment variable names: the contract between the stack (lib/) and the handler. */
@@ -48,7 +49,6 @@ function list(value: string | undefined): string[] {
     .filter((item) => item.length > 0);
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const CLUSTER_PATTERN = /^[A-Za-z0-9*?][A-Za-z0-9_*?-]*$/;
 
 /** Reads and validates the configuration from `env`; throws {@link ConfigError} naming the first bad variable. */
@@ -57,7 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!bucket) throw new ConfigError(`${ENV.bucket} is not set: the function needs the findings bucket name`);
 
   const regions = list(env[ENV.regions]);
-  const badRegion = regions.find((region) => !REGION.test(region));
+  const badRegion = regions.find((region) => !isRegionName(region));
   if (badRegion) throw new ConfigError(`${ENV.regions} has "${badRegion}", which is not an AWS region name`);
   if (regions.length === 0 && !env.AWS_REGION) {
     throw new ConfigError(`${ENV.regions} is empty and AWS_REGION is not set: no region to audit`);

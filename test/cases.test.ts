@@ -18,6 +18,22 @@ import {
 
 const cases = listCases();
 
+const SNAKE_CASE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+
+/**
+ * The evidence keys of `value` at every depth that are not snake_case, as paths. The keys of `medium_checks` are check
+ * ids (`engine-health`): names the finding record already uses as values, so they are checked to be check ids instead.
+ */
+function nonSnakeKeys(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => nonSnakeKeys(item, `${path}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const checkIds: readonly string[] = Object.values(CheckId);
+  return Object.entries(value).flatMap(([key, child]) => {
+    const named = path.endsWith('.medium_checks') ? checkIds.includes(key) : SNAKE_CASE.test(key);
+    return [...(named ? [] : [`${path}.${key}`]), ...nonSnakeKeys(child, `${path}.${key}`)];
+  });
+}
+
 describe('cluster cases', () => {
   test.each(cases.map((dir) => [basename(dir), dir]))('%s', async (_name, dir) => {
     // Prepare
@@ -47,6 +63,19 @@ describe('case folders', () => {
     expect(cases.length).toBeGreaterThanOrEqual(35);
     expect(withoutCapture).toEqual([]);
     expect(missingChecks).toEqual([]);
+  });
+
+  test('every evidence key of every case, at any depth, is snake_case like the finding record', async () => {
+    // Prepare
+    const audits = cases.map(async (dir) => auditSnapshot(await loadOfflineSnapshot(caseSources(dir), () => undefined), caseOptions(dir)));
+
+    // Act
+    const offending = (await Promise.all(audits))
+      .flat()
+      .flatMap((found) => nonSnakeKeys(found.evidence, `${found.check_id} evidence`));
+
+    // Assess
+    expect([...new Set(offending)]).toEqual([]);
   });
 
   test('sources sort a folder into EKS describe output and kube captures, first capture first', () => {
@@ -153,7 +182,7 @@ describe('comparing findings with a case', () => {
         resource: 'Cluster cluster',
         message_includes: 'no engine',
         evidence: { pods: ['a'] },
-        evidence_keys: ['enforcingMode'],
+        evidence_keys: ['enforcing_mode'],
       },
     ];
 
@@ -162,6 +191,6 @@ describe('comparing findings with a case', () => {
 
     // Assess
     expect(differences.map((line) => line.split(':')[0])).toEqual(['message', 'evidence', 'evidence']);
-    expect(differences[2]).toContain('lacks enforcingMode');
+    expect(differences[2]).toContain('lacks enforcing_mode');
   });
 });

@@ -12,13 +12,14 @@ export const PolicyType = { Ingress: 'Ingress', Egress: 'Egress' } as const;
 export type PolicyType = (typeof PolicyType)[keyof typeof PolicyType];
 
 /**
- * The directions a policy isolates. Kubernetes defaulting: `spec.policyTypes` when it is set; otherwise `Ingress`
- * always (even for an egress-only spec), plus `Egress` when `spec.egress` is present, even as an empty list.
+ * The directions a policy isolates. Kubernetes defaulting (`SetDefaults_NetworkPolicy`): `spec.policyTypes` when it
+ * is set; otherwise `Ingress` always (even for an egress-only spec), plus `Egress` only when `spec.egress` has at least
+ * one rule. An empty `egress: []` adds nothing, because the API server tests `len(spec.egress) != 0`.
  */
 export function effectivePolicyTypes(policy: NetworkPolicy): PolicyType[] {
   const listed = policy.spec?.policyTypes ?? [];
   if (listed.length > 0) return Object.values(PolicyType).filter((type) => listed.includes(type));
-  return policy.spec?.egress != null ? [PolicyType.Ingress, PolicyType.Egress] : [PolicyType.Ingress];
+  return (policy.spec?.egress?.length ?? 0) > 0 ? [PolicyType.Ingress, PolicyType.Egress] : [PolicyType.Ingress];
 }
 
 /** The namespace of a namespaced object; Kubernetes puts objects without one in `default`. */

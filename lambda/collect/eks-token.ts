@@ -7,6 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, QueryParameterBag } from '@smithy/types';
+import { isRegionName } from '../region.js';
 
 /** A signed EKS token and when clients must stop using it. */
 export interface EksToken {
@@ -58,7 +59,6 @@ const PARTITION_DNS_SUFFIXES = [
 ] as const;
 const DEFAULT_DNS_SUFFIX = 'amazonaws.com';
 
-const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 // EKS cluster names (and Outposts cluster ids): the header value is signed as is, so anything else could not verify.
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
@@ -81,7 +81,7 @@ function orderedQuery(query: QueryParameterBag = {}): string {
 
 // Values are quoted as JSON so that a name with a line break still gives a one-line message.
 function validate(clusterName: string, region: string): void {
-  if (!REGION_NAME.test(region)) throw new Error(`cannot sign an EKS token: region ${JSON.stringify(region)} is not an AWS region name`);
+  if (!isRegionName(region)) throw new Error(`cannot sign an EKS token: region ${JSON.stringify(region)} is not an AWS region name`);
   if (!CLUSTER_NAME.test(clusterName)) {
     throw new Error(`cannot sign an EKS token: cluster name ${JSON.stringify(clusterName)} is not an EKS cluster name (letters, digits, -, _)`);
   }

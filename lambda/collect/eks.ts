@@ -13,6 +13,7 @@ import {
   type Cluster,
   type EKSClientConfig,
 } from '@aws-sdk/client-eks';
+import { withoutUndefined } from '../audit/records.js';
 import type { ClusterIdentity, CollectionProblem, EksAddon, EksCluster } from '../audit/snapshot.js';
 import { awsFailureText, sdkMetadata } from '../aws-failure.js';
 import { clusterIdentity as describedClusterIdentity } from './eks-describe.js';
@@ -237,8 +238,4 @@ function toEksAddon(addon: Addon): EksAddon {
     configurationValues: addon.configurationValues,
     addonArn: addon.addonArn,
   });
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

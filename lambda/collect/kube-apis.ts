@@ -16,9 +16,8 @@ import {
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
-import type { KubeInventory } from '../audit/snapshot.js';
 import { KubeCredentialsError, redactSecrets } from './kube-errors.js';
-import type { InventoryKind } from './kube-objects.js';
+import type { ConfigMapRef, InventoryKind } from './kube-objects.js';
 
 /** The API groups the audit reads from, bound to one cluster. */
 export interface KubeApis {
@@ -36,8 +35,8 @@ export interface PageRequest {
 
 /** A kind the audit lists at cluster scope. */
 export interface ListResource {
+  /** The kind listed; its inventory bucket is `INVENTORY_BUCKETS[kind]` (kube-objects.ts). */
   kind: InventoryKind;
-  bucket: keyof KubeInventory;
   /** Set on every item: list items come without `apiVersion` and `kind`. */
   apiVersion: string;
   /** `plural.group` as RBAC and `kubectl auth can-i` name it. */
@@ -49,64 +48,50 @@ export interface ListResource {
 export const LIST_RESOURCES: readonly ListResource[] = [
   {
     kind: 'Namespace',
-    bucket: 'namespaces',
     apiVersion: 'v1',
     resource: 'namespaces',
     list: (apis, page) => apis.core.listNamespaceWithHttpInfo(page),
   },
   {
     kind: 'Pod',
-    bucket: 'pods',
     apiVersion: 'v1',
     resource: 'pods',
     list: (apis, page) => apis.core.listPodForAllNamespacesWithHttpInfo(page),
   },
   {
     kind: 'NetworkPolicy',
-    bucket: 'networkPolicies',
     apiVersion: 'networking.k8s.io/v1',
     resource: 'networkpolicies.networking.k8s.io',
     list: (apis, page) => apis.networking.listNetworkPolicyForAllNamespacesWithHttpInfo(page),
   },
   {
     kind: 'DaemonSet',
-    bucket: 'daemonSets',
     apiVersion: 'apps/v1',
     resource: 'daemonsets.apps',
     list: (apis, page) => apis.apps.listDaemonSetForAllNamespacesWithHttpInfo(page),
   },
   {
     kind: 'ReplicaSet',
-    bucket: 'replicaSets',
     apiVersion: 'apps/v1',
     resource: 'replicasets.apps',
     list: (apis, page) => apis.apps.listReplicaSetForAllNamespacesWithHttpInfo(page),
   },
   {
     kind: 'Job',
-    bucket: 'jobs',
     apiVersion: 'batch/v1',
     resource: 'jobs.batch',
     list: (apis, page) => apis.batch.listJobForAllNamespacesWithHttpInfo(page),
   },
   {
     kind: 'Node',
-    bucket: 'nodes',
     apiVersion: 'v1',
     resource: 'nodes',
     list: (apis, page) => apis.core.listNodeWithHttpInfo(page),
   },
 ];
 
-/** The ConfigMaps engine detection reads, fetched by name: the VPC CNI's, and Cilium's in both install places. */
-export const ENGINE_CONFIG_MAP_REFS: readonly { namespace: string; name: string }[] = [
-  { namespace: 'kube-system', name: 'amazon-vpc-cni' },
-  { namespace: 'kube-system', name: 'cilium-config' },
-  { namespace: 'cilium', name: 'cilium-config' },
-];
-
-/** Reads one ConfigMap by name. */
-export function readConfigMap(apis: KubeApis, ref: { namespace: string; name: string }): Promise<HttpInfo<unknown>> {
+/** Reads one ConfigMap by name (the engine ConfigMaps: `ENGINE_CONFIG_MAP_REFS` of kube-objects.ts). */
+export function readConfigMap(apis: KubeApis, ref: ConfigMapRef): Promise<HttpInfo<unknown>> {
   return apis.core.readNamespacedConfigMapWithHttpInfo(ref);
 }
 

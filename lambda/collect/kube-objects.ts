@@ -28,16 +28,25 @@ export function isInventoryKind(kind: string): kind is InventoryKind {
 /** Kinds whose objects live in no namespace; every other inventory kind must name one. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<InventoryKind> = new Set<InventoryKind>(['Namespace', 'Node']);
 
-/** The ConfigMaps engine detection reads, as `namespace/name`: the VPC CNI's and Cilium's (both install places). */
-const ENGINE_CONFIG_MAPS: ReadonlySet<string> = new Set([
-  'kube-system/amazon-vpc-cni',
-  'kube-system/cilium-config',
-  'cilium/cilium-config',
-]);
+/** A ConfigMap by namespace and name, as the API fetches it. */
+export interface ConfigMapRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The ConfigMaps engine detection reads: the VPC CNI's, and Cilium's in both install places. Live collection fetches
+ * exactly these by name, and loading keeps the data of exactly these, so the two can never disagree.
+ */
+export const ENGINE_CONFIG_MAP_REFS: readonly ConfigMapRef[] = [
+  { namespace: 'kube-system', name: 'amazon-vpc-cni' },
+  { namespace: 'kube-system', name: 'cilium-config' },
+  { namespace: 'cilium', name: 'cilium-config' },
+];
 
 /** True for a ConfigMap engine detection needs; the data of all others is dropped on reading. */
 export function isEngineConfigMap(metadata: { namespace?: string; name: string }): boolean {
-  return ENGINE_CONFIG_MAPS.has(`${metadata.namespace ?? ''}/${metadata.name}`);
+  return ENGINE_CONFIG_MAP_REFS.some((ref) => ref.namespace === metadata.namespace && ref.name === metadata.name);
 }
 
 /**

@@ -7,7 +7,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CollectionProblem, InventoryKind as ProblemKind, KubeInventory, KubeObject } from '../audit/snapshot.js';
 import {
-  ENGINE_CONFIG_MAP_REFS,
   LIST_RESOURCES,
   createKubeApis,
   rawJson,
@@ -16,7 +15,7 @@ import {
   type ListResource,
 } from './kube-apis.js';
 import { FailureType } from './kube-errors.js';
-import { InventoryBuilder, type InventoryKind } from './kube-objects.js';
+import { ENGINE_CONFIG_MAP_REFS, INVENTORY_BUCKETS, InventoryBuilder, type InventoryKind } from './kube-objects.js';
 import { clusterProblem, isClusterWide, kindProblem, type AccessTarget } from './kube-problems.js';
 import { KubeRequestError, withRetries, type RetryPolicy } from './kube-retry.js';
 import { createKubeTransport, type KubeTransport } from './kube-transport.js';
@@ -52,7 +51,10 @@ export interface KubeCollection {
 const DEFAULTS = { pageSize: 500, timeoutMs: 20_000, maxRetries: 4 } as const;
 
 /** The order problems are reported in, whatever order the concurrent reads finished in. */
-const PROBLEM_ORDER: readonly ProblemKind[] = [...LIST_RESOURCES.map((resource) => resource.bucket), 'configMaps'];
+const PROBLEM_ORDER: readonly ProblemKind[] = [
+  ...LIST_RESOURCES.map((resource) => INVENTORY_BUCKETS[resource.kind]),
+  'configMaps',
+];
 
 /**
  * Reads the inventory of the current cluster of `kubeConfig`. Namespaces are listed first: if that shows the API
@@ -113,7 +115,7 @@ class Collector {
         next = list.metadata?.continue || undefined;
       } while (next);
     } catch (error) {
-      this.fail(resource.bucket, operation, error);
+      this.fail(INVENTORY_BUCKETS[resource.kind], operation, error);
       return;
     }
     this.add(resource.kind, objects);

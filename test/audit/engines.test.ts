@@ -26,6 +26,18 @@ interface Case {
   evidence?: Record<string, unknown>;
 }
 
+/** The test of one {@link Case}: detects the engine of its snapshot and compares the verdict with the case. */
+function judgesCase({ input, status, enforcing, says, evidence }: Case): void {
+  // Prepare: the case's snapshot. Act
+  const verdict = detectEngine(input);
+
+  // Assess
+  expect(verdict.status).toBe(status);
+  expect(verdict.enforcing).toEqual(enforcing);
+  for (const fragment of says) expect(verdict.message).toContain(fragment);
+  if (evidence) expect(verdict.evidence).toMatchObject(evidence);
+}
+
 const vpcOn = { daemonSets: [awsNode()], configMaps: [vpcCniConfigMap('true')] };
 const calicoOperator = daemonSet('calico-system', 'calico-node');
 const cilium = daemonSet('kube-system', 'cilium', [{ name: 'cilium-agent' }]);
@@ -45,7 +57,7 @@ const vpcCniCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['aws-vpc-cni', '--enable-network-policy=true', 'enable-network-policy-controller: "true"'],
-    evidence: { basis: 'in-cluster', agentFlag: true, controllerFlag: true },
+    evidence: { basis: 'in-cluster', agent_flag: true, controller_flag: true },
   },
   {
     name: 'agent flag split across two args is read as its value',
@@ -53,7 +65,7 @@ const vpcCniCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['--enable-network-policy=true'],
-    evidence: { agentFlag: true },
+    evidence: { agent_flag: true },
   },
   {
     name: 'agent flag set in the container command through a shell wrapper',
@@ -86,7 +98,7 @@ const vpcCniCases: Case[] = [
       'does not set enable-network-policy-controller: "true"',
       'no NetworkPolicy is turned into PolicyEndpoints and the agent enforces nothing',
     ],
-    evidence: { agentFlag: true, controllerFlag: false },
+    evidence: { agent_flag: true, controller_flag: false },
   },
   {
     name: 'agent on but the amazon-vpc-cni ConfigMap does not exist: not enforcing',
@@ -121,7 +133,7 @@ const vpcCniCases: Case[] = [
     status: Status.Fail,
     enforcing: [],
     says: ['runs with --enable-network-policy=false'],
-    evidence: { agentFlag: false },
+    evidence: { agent_flag: false },
   },
   {
     name: 'agent flag absent: the agent default (false) applies',
@@ -150,8 +162,8 @@ const vpcCniCases: Case[] = [
       drift:
         'EKS add-on vpc-cni has enableNetworkPolicy true ' +
         'but the aws-eks-nodeagent container runs with --enable-network-policy=false',
-      addonVersion: 'v1.18.3-eksbuild.1',
-      addonEnableNetworkPolicy: true,
+      addon_version: 'v1.18.3-eksbuild.1',
+      addon_enable_network_policy: true,
     },
   },
   {
@@ -163,7 +175,7 @@ const vpcCniCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['aws-vpc-cni (enforcing mode strict)'],
-    evidence: { enforcingMode: 'strict' },
+    evidence: { enforcing_mode: 'strict' },
   },
 ];
 
@@ -177,7 +189,7 @@ const addonCases: Case[] = [
       'according to the EKS add-on configuration',
       'rests on the add-on configuration because DaemonSets were not read',
     ],
-    evidence: { basis: 'eks-addon', addonEnableNetworkPolicy: 'true', addonVersion: 'v1.18.3-eksbuild.1' },
+    evidence: { basis: 'eks-addon', addon_enable_network_policy: 'true', addon_version: 'v1.18.3-eksbuild.1' },
   },
   {
     name: 'add-on flag as a YAML string: PASS from the add-on',
@@ -194,7 +206,7 @@ const addonCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['has enableNetworkPolicy true'],
-    evidence: { addonEnableNetworkPolicy: true },
+    evidence: { addon_enable_network_policy: true },
   },
   {
     name: 'add-on flag "false": the add-on cannot decide, another engine may exist',
@@ -377,8 +389,8 @@ const otherEngineCases: Case[] = [
     enforcing: [],
     says: ['flannel (DaemonSet kube-flannel/kube-flannel-ds) is a CNI without NetworkPolicy support'],
     evidence: {
-      nonEnforcingCnis: [
-        { cni: 'flannel', daemonSet: 'kube-flannel/kube-flannel-ds', note: 'CNI without NetworkPolicy support' },
+      non_enforcing_cnis: [
+        { cni: 'flannel', daemon_set: 'kube-flannel/kube-flannel-ds', note: 'CNI without NetworkPolicy support' },
       ],
     },
   },
@@ -386,16 +398,7 @@ const otherEngineCases: Case[] = [
 
 describe('detectEngine', () => {
   const cases = [...vpcCniCases, ...addonCases, ...otherEngineCases];
-  test.each(cases)('$name', ({ input, status, enforcing, says, evidence }) => {
-    // Prepare: the case's snapshot. Act
-    const verdict = detectEngine(input);
-
-    // Assess
-    expect(verdict.status).toBe(status);
-    expect(verdict.enforcing).toEqual(enforcing);
-    for (const fragment of says) expect(verdict.message).toContain(fragment);
-    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
-  });
+  test.each(cases)('$name', judgesCase);
 
   test('NetworkPolicies without an engine: the message says they are inert, with counts', () => {
     // Prepare: 9 policies in 4 namespaces, only flannel
@@ -413,7 +416,7 @@ describe('detectEngine', () => {
     expect(verdict.message).toMatch(
       /^NetworkPolicies exist in 4 namespaces \(9 policies\) but no engine enforces them: they are inert\. /,
     );
-    expect(verdict.evidence).toMatchObject({ networkPolicies: 9, networkPolicyNamespaces: 4 });
+    expect(verdict.evidence).toMatchObject({ network_policies: 9, network_policy_namespaces: 4 });
   });
 
   test('a single inert policy is counted in the singular', () => {
@@ -585,9 +588,9 @@ const autoModeCases: Case[] = [
     ],
     evidence: {
       basis: 'eks-auto-mode',
-      controllerFlag: true,
-      autoMode: { computeConfigEnabled: true, autoModeNodes: 0 },
-      enginesFound: [{ engine: EngineName.VpcCni, managedBy: 'eks-auto-mode', state: 'enforcing' }],
+      controller_flag: true,
+      auto_mode: { compute_config_enabled: true, auto_mode_nodes: 0 },
+      engines_found: [{ engine: EngineName.VpcCni, managed_by: 'eks-auto-mode', state: 'enforcing' }],
     },
   },
   {
@@ -596,7 +599,7 @@ const autoModeCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['EKS Auto Mode (2 nodes are labelled eks.amazonaws.com/compute-type: auto)'],
-    evidence: { basis: 'eks-auto-mode', autoMode: { computeConfigEnabled: false, autoModeNodes: 2 } },
+    evidence: { basis: 'eks-auto-mode', auto_mode: { compute_config_enabled: false, auto_mode_nodes: 2 } },
   },
   {
     name: 'Auto Mode with the controller "false": FAIL, the managed agent enforces nothing',
@@ -608,7 +611,7 @@ const autoModeCases: Case[] = [
       'ConfigMap kube-system/amazon-vpc-cni does not set enable-network-policy-controller: "true"',
       'its network policy controller is off',
     ],
-    evidence: { basis: 'eks-auto-mode', controllerFlag: false },
+    evidence: { basis: 'eks-auto-mode', controller_flag: false },
   },
   {
     name: 'Auto Mode without the amazon-vpc-cni ConfigMap: FAIL saying it does not exist',
@@ -616,7 +619,7 @@ const autoModeCases: Case[] = [
     status: Status.Fail,
     enforcing: [],
     says: ['ConfigMap kube-system/amazon-vpc-cni does not exist'],
-    evidence: { controllerFlag: false },
+    evidence: { controller_flag: false },
   },
   {
     name: 'Auto Mode with ConfigMaps not read: UNKNOWN, not FAIL',
@@ -641,7 +644,7 @@ const autoModeCases: Case[] = [
     status: Status.Pass,
     enforcing: [EngineName.VpcCni],
     says: ['EKS Auto Mode', 'Other engines were not looked for because DaemonSets were not read'],
-    evidence: { basis: 'eks-auto-mode', inClusterEvidence: 'DaemonSets were not read', controllerFlag: true },
+    evidence: { basis: 'eks-auto-mode', in_cluster_evidence: 'DaemonSets were not read', controller_flag: true },
   },
   {
     name: 'Auto Mode, controller off, DaemonSets not read: UNKNOWN, another engine cannot be ruled out',
@@ -649,7 +652,7 @@ const autoModeCases: Case[] = [
     status: Status.Unknown,
     enforcing: [],
     says: ['its network policy controller is off', 'DaemonSets were not read', 'another engine cannot be ruled out'],
-    evidence: { basis: 'eks-auto-mode', controllerFlag: false },
+    evidence: { basis: 'eks-auto-mode', controller_flag: false },
   },
   {
     name: "Auto Mode and a 'cluster' problem: UNKNOWN, the ConfigMap cannot be trusted as read",
@@ -688,7 +691,7 @@ const autoModeCases: Case[] = [
       'NetworkPolicy is enforced by aws-vpc-cni: EKS Auto Mode',
       'aws-eks-nodeagent container of kube-system/aws-node',
     ],
-    evidence: { enforcing: [EngineName.VpcCni], agentFlag: true, controllerFlag: true },
+    evidence: { enforcing: [EngineName.VpcCni], agent_flag: true, controller_flag: true },
   },
 ];
 
@@ -704,8 +707,8 @@ const canalCases: Case[] = [
     says: ['enforced by calico', 'DaemonSet kube-system/canal runs Canal', 'Calico on flannel networking'],
     evidence: {
       basis: 'in-cluster',
-      enginesFound: [
-        { engine: EngineName.Calico, daemonSet: 'kube-system/canal', variant: 'canal', state: 'enforcing' },
+      engines_found: [
+        { engine: EngineName.Calico, daemon_set: 'kube-system/canal', variant: 'canal', state: 'enforcing' },
       ],
     },
   },
@@ -733,16 +736,7 @@ const canalCases: Case[] = [
 ];
 
 describe('detectEngine: EKS Auto Mode', () => {
-  test.each(autoModeCases)('$name', ({ input, status, enforcing, says, evidence }) => {
-    // Prepare: the case's snapshot. Act
-    const verdict = detectEngine(input);
-
-    // Assess
-    expect(verdict.status).toBe(status);
-    expect(verdict.enforcing).toEqual(enforcing);
-    for (const fragment of says) expect(verdict.message).toContain(fragment);
-    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
-  });
+  test.each(autoModeCases)('$name', judgesCase);
 
   test('FAIL remediation ends with the amazon-vpc-cni ConfigMap to apply, and no add-on command', () => {
     // Prepare
@@ -806,16 +800,7 @@ describe('detectEngine: EKS Auto Mode', () => {
 });
 
 describe('detectEngine: Canal', () => {
-  test.each(canalCases)('$name', ({ input, status, enforcing, says, evidence }) => {
-    // Prepare: the case's snapshot. Act
-    const verdict = detectEngine(input);
-
-    // Assess
-    expect(verdict.status).toBe(status);
-    expect(verdict.enforcing).toEqual(enforcing);
-    for (const fragment of says) expect(verdict.message).toContain(fragment);
-    if (evidence) expect(verdict.evidence).toMatchObject(evidence);
-  });
+  test.each(canalCases)('$name', judgesCase);
 
   test('both Calico agents are checked for health', () => {
     // Prepare

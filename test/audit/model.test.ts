@@ -57,7 +57,7 @@ describe('buildModel', () => {
     const web = pod('shop', 'web', { labels: { app: 'web' } });
     const snap = snapshot({
       pods: [web, pod('shop', 'db', { labels: { app: 'db' } })],
-      networkPolicies: [policy('shop', 'deny-all', { podSelector: {}, egress: [] }), policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } } }), policy('other', 'all')],
+      networkPolicies: [policy('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } } }), policy('other', 'all')],
     });
 
     const model = buildModel(snap, options());

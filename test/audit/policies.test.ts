@@ -21,8 +21,12 @@ describe('effectivePolicyTypes', () => {
     expect(effectivePolicyTypes(policy('shop', 'p', spec))).toEqual(['Ingress', 'Egress']);
   });
 
-  it('adds Egress for an empty egress list', () => {
-    expect(effectivePolicyTypes(policy('shop', 'p', { podSelector: {}, egress: [] }))).toEqual(['Ingress', 'Egress']);
+  it('adds Egress for a non-empty egress list without policyTypes', () => {
+    expect(effectivePolicyTypes(policy('shop', 'p', { podSelector: {}, egress: [{}] }))).toEqual(['Ingress', 'Egress']);
+  });
+
+  it('does not add Egress for an empty egress list without policyTypes (Kubernetes tests len(egress) != 0)', () => {
+    expect(effectivePolicyTypes(policy('shop', 'p', { podSelector: {}, egress: [] }))).toEqual(['Ingress']);
   });
 
   it('defaults to Ingress alone without egress and with an empty policyTypes', () => {

@@ -1,17 +1,13 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { runAuditCommand } from '../../cli/audit-command.js';
 import type { Finding } from '../../lambda/audit/finding.js';
-import { capturedIo, EXAMPLE, EXAMPLE_FLAGS, exampleSubset, temporaryFolder } from './audit-helpers.js';
+import { capturedIo, EXAMPLE, EXAMPLE_FLAGS, exampleSubset, temporaryFolderForTests } from './audit-helpers.js';
 
 const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
-let folder: string;
-beforeAll(async () => {
-  folder = await temporaryFolder();
-});
-afterAll(() => rm(folder, { recursive: true, force: true }));
+const folder = temporaryFolderForTests();
 
 describe('exit status', () => {
   test('the example cluster, with Medium failures, exits 1 and prints its report with no warning', async () => {
@@ -29,7 +25,7 @@ describe('exit status', () => {
 
   test('a cluster whose only failures are Low exits 0 by default and 1 with --fail-on Low', async () => {
     // Prepare: shop isolates Ingress but not Egress (a Low check).
-    const capture = await exampleSubset(folder, ['shop']);
+    const capture = await exampleSubset(folder(), ['shop']);
 
     // Act
     const byDefault = await runAuditCommand(['--kube', capture], capturedIo().io);
@@ -41,7 +37,7 @@ describe('exit status', () => {
 
   test('a fully isolated cluster exits 0 even with --fail-on Informational', async () => {
     // Prepare: payments denies Ingress and Egress by default and allows each flow explicitly.
-    const capture = await exampleSubset(folder, ['payments']);
+    const capture = await exampleSubset(folder(), ['payments']);
     const { io, stdout } = capturedIo();
 
     // Act
@@ -119,7 +115,7 @@ describe('options', () => {
 
   test('--output writes the findings store layout and still prints the findings', async () => {
     // Prepare
-    const output = join(folder, 'store');
+    const output = join(folder(), 'store');
     const { io, stdout } = capturedIo();
 
     // Act
@@ -136,7 +132,7 @@ describe('options', () => {
 
   test('an --output that cannot be written still prints the findings, then one error line, exit 2', async () => {
     // Prepare: a regular file where the store folder would go.
-    const blocked = join(folder, 'blocked');
+    const blocked = join(folder(), 'blocked');
     await writeFile(blocked, 'not a folder');
     const { io, stdout, stderr } = capturedIo();
 
@@ -164,7 +160,7 @@ describe('options', () => {
 
   test('warnings go to stderr and findings to stdout', async () => {
     // Prepare: pods only, so the kinds that may be empty are assumed, with a warning each.
-    const capture = join(folder, 'pods-only.json');
+    const capture = join(folder(), 'pods-only.json');
     const source = JSON.parse(await readFile(EXAMPLE.kube, 'utf8')) as { items: Array<{ kind: string }> };
     await writeFile(capture, JSON.stringify({ ...source, items: source.items.filter((item) => item.kind === 'Pod') }));
     const { io, stdout, stderr } = capturedIo();
@@ -208,7 +204,7 @@ describe('bad usage and unreadable input: one line on stderr, exit 2', () => {
 
   test('a truncated capture is named with what is wrong', async () => {
     // Prepare
-    const truncated = join(folder, 'truncated.json');
+    const truncated = join(folder(), 'truncated.json');
     const text = await readFile(EXAMPLE.kube, 'utf8');
     await writeFile(truncated, text.slice(0, 5000));
     const { io, stderr } = capturedIo();

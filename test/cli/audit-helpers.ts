@@ -1,9 +1,9 @@
 /**
- * Helpers for the `audit` command tests: a captured {@link CommandIo}, the example's paths, and captures derived
- * from the example (a few of its namespaces) written to a temporary folder.
+ * Helpers for the `audit` command tests: a captured {@link CommandIo}, the example's paths, a temporary folder per
+ * test file, and captures derived from the example (a few of its namespaces) written to it.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandIo } from '../../cli/io.js';
@@ -30,9 +30,17 @@ export function capturedIo(options: { tty?: boolean; env?: Record<string, string
   return { io, stdout: () => out.join(''), stderr: () => err.join('') };
 }
 
-/** A fresh temporary folder; remove it with `rm(path, { recursive: true })`. */
-export function temporaryFolder(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'audit-'));
+/**
+ * A temporary folder for the tests of one file: created before they run, removed after. Call it at the top level of
+ * the test file; the function it returns gives the folder's path once the tests run.
+ */
+export function temporaryFolderForTests(): () => string {
+  let folder = '';
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'audit-'));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+  return () => folder;
 }
 
 /**

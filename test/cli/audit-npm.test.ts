@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EXAMPLE_FLAGS, temporaryFolder } from './audit-helpers.js';
+import { EXAMPLE_FLAGS, temporaryFolderForTests } from './audit-helpers.js';
 
 const run = promisify(execFile);
 
@@ -15,11 +15,7 @@ async function npmAudit(args: string[]): Promise<{ code: number; stdout: string;
   );
 }
 
-let folder: string;
-beforeAll(async () => {
-  folder = await temporaryFolder();
-});
-afterAll(() => rm(folder, { recursive: true, force: true }));
+const folder = temporaryFolderForTests();
 
 describe('the documented command, end to end', () => {
   test('the README quickstart audits the example: its report, exit 1 for its Medium failures', async () => {
@@ -35,7 +31,7 @@ describe('the documented command, end to end', () => {
 
   test('a bad file gives one error line and no stack trace', async () => {
     // Prepare
-    const bad = join(folder, 'cluster.json');
+    const bad = join(folder(), 'cluster.json');
     await writeFile(bad, '{"kind": "List", "items": [');
 
     // Act

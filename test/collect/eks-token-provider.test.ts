@@ -10,16 +10,20 @@ function signedAt(token: string): string | null {
   return new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8')).searchParams.get('X-Amz-Date');
 }
 
+/** Fixed credentials, or a provider of them told which signing (1, 2, …) asks. */
+type CredentialSource = AwsCredentialIdentity | ((signing: number) => Promise<AwsCredentialIdentity>);
+
 /** A clock the test moves by hand, and a credentials provider that counts how often it is asked (once per signing). */
-function fixture(options: { refreshBeforeMs?: number; credentials?: AwsCredentialIdentity } = {}) {
+function fixture(options: { refreshBeforeMs?: number; credentials?: CredentialSource } = {}) {
   let now = T0.getTime();
   let signings = 0;
+  const source = options.credentials ?? CREDENTIALS;
   const provider = new EksTokenProvider({
     clusterName: 'prod-eu',
     region: 'eu-west-1',
-    credentials: async () => {
+    credentials: () => {
       signings += 1;
-      return options.credentials ?? CREDENTIALS;
+      return typeof source === 'function' ? source(signings) : Promise.resolve(source);
     },
     clock: () => new Date(now),
     refreshBeforeMs: options.refreshBeforeMs,
@@ -109,17 +113,11 @@ describe('EksTokenProvider', () => {
   it('signs once for concurrent callers and gives them all the same token', async () => {
     // Prepare
     let release: (credentials: AwsCredentialIdentity) => void = () => undefined;
-    let signings = 0;
-    const provider = new EksTokenProvider({
-      clusterName: 'prod-eu',
-      region: 'eu-west-1',
-      credentials: () => {
-        signings += 1;
-        return new Promise<AwsCredentialIdentity>((resolve) => {
+    const { provider, signings } = fixture({
+      credentials: () =>
+        new Promise<AwsCredentialIdentity>((resolve) => {
           release = resolve;
-        });
-      },
-      clock: () => T0,
+        }),
     });
 
     // Act
@@ -128,22 +126,17 @@ describe('EksTokenProvider', () => {
     const tokens = await Promise.all(pending);
 
     // Assess
-    expect(signings).toBe(1);
+    expect(signings()).toBe(1);
     expect(new Set(tokens).size).toBe(1);
   });
 
   it('does not cache a failed signing: the next call signs again', async () => {
     // Prepare
-    let calls = 0;
-    const provider = new EksTokenProvider({
-      clusterName: 'prod-eu',
-      region: 'eu-west-1',
-      credentials: async () => {
-        calls += 1;
-        if (calls === 1) throw new Error('credentials endpoint unavailable');
+    const { provider, signings } = fixture({
+      credentials: async (signing) => {
+        if (signing === 1) throw new Error('credentials endpoint unavailable');
         return CREDENTIALS;
       },
-      clock: () => T0,
     });
     await expect(provider.token()).rejects.toThrow('credentials endpoint unavailable');
 
@@ -152,7 +145,7 @@ describe('EksTokenProvider', () => {
 
     // Assess
     expect(signedAt(token)).toBe('20260304T050607Z');
-    expect(calls).toBe(2);
+    expect(signings()).toBe(2);
   });
 
   it('accepts fixed credentials as well as a provider', async () => {

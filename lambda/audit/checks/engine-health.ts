@@ -3,9 +3,17 @@
  * whose agent is not ready enforces no NetworkPolicy for its pods, whatever the cluster-wide configuration says.
  */
 import { EngineName, type Check, type CheckVerdict } from '../check.js';
-import { daemonSetsUnread, eksAutoMode, engineOfAgent, type AutoMode } from '../engines.js';
+import {
+  AUTO_MODE_BASIS,
+  autoModeEvidence,
+  daemonSetsUnread,
+  eksAutoMode,
+  engineOfAgent,
+  type AutoMode,
+} from '../engines.js';
 import { CheckId, Status } from '../finding.js';
 import { clusterResource } from '../model.js';
+import { namespaceOf } from '../policies.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 
 /**
@@ -26,7 +34,7 @@ export const engineHealthCheck: Check = {
             'There is no enforcing NetworkPolicy engine whose node agents could be checked ' +
             `(the engine check is ${engine.status}).`,
           remediation: 'See the engine finding: once an engine enforces NetworkPolicy, its agents are checked here.',
-          evidence: { engineStatus: engine.status },
+          evidence: { engine_status: engine.status },
         },
       ];
     }
@@ -51,7 +59,7 @@ function managedByAutoMode(snapshot: ClusterSnapshot, autoMode: AutoMode): Check
     remediation:
       'EKS operates this agent; no Kubernetes object reports its health, so this stays UNKNOWN. To confirm ' +
       'enforcement, apply a default-deny policy in a scratch namespace and check that a probe pod there is blocked.',
-    evidence: { engine: EngineName.VpcCni, managedBy: 'eks-auto-mode', ...autoMode },
+    evidence: { engine: EngineName.VpcCni, managed_by: AUTO_MODE_BASIS, ...autoModeEvidence(autoMode) },
   };
 }
 
@@ -70,7 +78,7 @@ function agentsUnread(snapshot: ClusterSnapshot, engines: string): CheckVerdict 
 }
 
 function agentHealth(agent: DaemonSet): CheckVerdict {
-  const namespace = agent.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(agent);
   const name = agent.metadata.name;
   const resource = { kind: 'DaemonSet', namespace, name };
   const engine = engineOfAgent(agent);
@@ -88,10 +96,10 @@ function agentHealth(agent: DaemonSet): CheckVerdict {
   }
   const evidence = {
     engine,
-    desiredNumberScheduled: desired,
-    numberReady: ready,
-    numberAvailable: agent.status?.numberAvailable,
-    updatedNumberScheduled: agent.status?.updatedNumberScheduled,
+    desired_number_scheduled: desired,
+    number_ready: ready,
+    number_available: agent.status?.numberAvailable,
+    updated_number_scheduled: agent.status?.updatedNumberScheduled,
   };
   // Readiness briefly exceeds the desired count while nodes are removed: that is no gap in enforcement.
   if (ready >= desired) {
@@ -111,7 +119,7 @@ function agentHealth(agent: DaemonSet): CheckVerdict {
 
 /** How to find the agents that are not ready: the rollout, the DaemonSet's events, and its pods with their nodes. */
 function inspectCommands(agent: DaemonSet): string {
-  const namespace = agent.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(agent);
   const name = agent.metadata.name;
   const labels = Object.entries(agent.spec?.selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
   const pods = labels.length > 0 ? `, \`kubectl -n ${namespace} get pods -l ${labels.join(',')} -o wide\`` : '';

@@ -93,8 +93,8 @@ export function supportsNetworkPolicy(version: string | undefined): boolean | un
 export function addonEvidence(addon: AddonReading | undefined): Record<string, unknown> {
   if (!addon) return {};
   return {
-    addonVersion: addon.version,
-    addonEnableNetworkPolicy: addon.flag,
-    addonConfigurationError: addon.parseError,
+    addon_version: addon.version,
+    addon_enable_network_policy: addon.flag,
+    addon_configuration_error: addon.parseError,
   };
 }

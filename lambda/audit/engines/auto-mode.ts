@@ -37,9 +37,12 @@ export function eksAutoMode(snapshot: ClusterSnapshot): AutoMode | undefined {
   return computeConfigEnabled || autoModeNodes > 0 ? { computeConfigEnabled, autoModeNodes } : undefined;
 }
 
-/** The evidence that the cluster runs EKS Auto Mode. */
+/** How evidence names EKS Auto Mode: the basis of a verdict resting on its managed agent, and that agent's manager. */
+export const AUTO_MODE_BASIS = 'eks-auto-mode';
+
+/** The evidence that the cluster runs EKS Auto Mode, in the finding record's snake_case. */
 export function autoModeEvidence(autoMode: AutoMode): Record<string, unknown> {
-  return { autoMode: { computeConfigEnabled: autoMode.computeConfigEnabled, autoModeNodes: autoMode.autoModeNodes } };
+  return { compute_config_enabled: autoMode.computeConfigEnabled, auto_mode_nodes: autoMode.autoModeNodes };
 }
 
 /** How to turn NetworkPolicy on under EKS Auto Mode, where the vpc-cni add-on configuration does not apply. */

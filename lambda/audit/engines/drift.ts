@@ -2,13 +2,13 @@
  * The VPC CNI's in-cluster flags for evidence, and where the EKS add-on configuration disagrees with them (drift):
  * in-cluster evidence decides, but a reader must learn that the add-on says otherwise.
  */
+import { withoutUndefined } from '../records.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 import { addonEvidence, addonFlagPhrase, type AddonReading } from './addon.js';
 import type { AutoMode } from './auto-mode.js';
 import { isAgentOf } from './rule.js';
 import { vpcCniFacts, vpcCniRule, type VpcCniFacts } from './rules/vpc-cni.js';
 import { VPC_CNI_CONFIG_MAP, controllerFlag, controllerSetting } from './vpc-cni-config.js';
-import { defined } from './wording.js';
 
 /** The VPC CNI's evidence, the drift sentence (if any) and the enforcing mode read from aws-node. */
 export interface VpcCniReading {
@@ -31,11 +31,11 @@ export function vpcCniReading(
   const facts = awsNode ? vpcCniFacts(awsNode, snapshot) : undefined;
   const drift = driftOf(facts, addon, autoMode);
   return {
-    evidence: defined({
+    evidence: withoutUndefined({
       ...addonEvidence(addon),
-      agentFlag: facts?.hasAgentContainer ? facts.agentFlag : undefined,
-      controllerFlag: facts || autoMode ? controllerFlag(controllerSetting(snapshot)) : undefined,
-      enforcingMode: facts?.enforcingMode,
+      agent_flag: facts?.hasAgentContainer ? facts.agentFlag : undefined,
+      controller_flag: facts || autoMode ? controllerFlag(controllerSetting(snapshot)) : undefined,
+      enforcing_mode: facts?.enforcingMode,
       drift,
     }),
     drift,

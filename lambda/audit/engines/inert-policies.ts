@@ -4,18 +4,19 @@
  */
 import type { ClusterSnapshot } from '../snapshot.js';
 import { countOf } from '../findings.js';
+import { namespaceOf } from '../policies.js';
 
 function policyCounts(snapshot: ClusterSnapshot): { policies: number; namespaces: number } | undefined {
   const policies = snapshot.kube.networkPolicies;
   if (policies === undefined) return undefined;
-  const namespaces = new Set(policies.map((policy) => policy.metadata.namespace ?? 'default'));
+  const namespaces = new Set(policies.map(namespaceOf));
   return { policies: policies.length, namespaces: namespaces.size };
 }
 
-/** `networkPolicies` and `networkPolicyNamespaces` evidence; empty when NetworkPolicies were not read. */
+/** `network_policies` and `network_policy_namespaces` evidence; empty when NetworkPolicies were not read. */
 export function policyCountEvidence(snapshot: ClusterSnapshot): Record<string, unknown> {
   const counts = policyCounts(snapshot);
-  return counts ? { networkPolicies: counts.policies, networkPolicyNamespaces: counts.namespaces } : {};
+  return counts ? { network_policies: counts.policies, network_policy_namespaces: counts.namespaces } : {};
 }
 
 /** The FAIL verdict's first sentence: the policies are inert when there are any. */

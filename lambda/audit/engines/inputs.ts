@@ -2,6 +2,7 @@
  * What engine detection was given to judge from: the in-cluster DaemonSets and ConfigMaps, and, when they are missing,
  * why. Every rule reads the snapshot through these accessors, so "not read" and "absent" are told apart one way only.
  */
+import { namespaceOf } from '../policies.js';
 import type {
   ClusterSnapshot,
   CollectionProblem,
@@ -76,7 +77,7 @@ export function reasonSuffix(snapshot: ClusterSnapshot, kind: InventoryKind): st
 
 /** `namespace/name` of a DaemonSet, as messages and evidence name it. */
 export function qualifiedName(object: DaemonSet): string {
-  return `${object.metadata.namespace ?? 'default'}/${object.metadata.name}`;
+  return `${namespaceOf(object)}/${object.metadata.name}`;
 }
 
 /** The containers of a DaemonSet's pod template. */

@@ -18,11 +18,17 @@ function nonEngines(daemonSets: readonly DaemonSet[]): Array<{ cni: string; daem
   });
 }
 
-/** `nonEnforcingCnis` evidence listing the CNIs without NetworkPolicy support; empty when there are none. */
+/** `non_enforcing_cnis` evidence listing the CNIs without NetworkPolicy support; empty when there are none. */
 export function nonEngineEvidence(daemonSets: readonly DaemonSet[]): Record<string, unknown> {
   const found = nonEngines(daemonSets);
   if (found.length === 0) return {};
-  return { nonEnforcingCnis: found.map((entry) => ({ ...entry, note: 'CNI without NetworkPolicy support' })) };
+  return {
+    non_enforcing_cnis: found.map(({ cni, daemonSet }) => ({
+      cni,
+      daemon_set: daemonSet,
+      note: 'CNI without NetworkPolicy support',
+    })),
+  };
 }
 
 /** One sentence per CNI without NetworkPolicy support, for a FAIL message. */

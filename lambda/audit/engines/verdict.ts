@@ -5,9 +5,10 @@
  */
 import { EngineName, type EngineVerdict } from '../check.js';
 import { Status } from '../finding.js';
+import { withoutUndefined } from '../records.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 import { addonDecision, addonEvidence, readVpcCniAddon, type AddonReading } from './addon.js';
-import { autoModeEvidence, eksAutoMode, judgeAutoMode, type AutoMode } from './auto-mode.js';
+import { AUTO_MODE_BASIS, autoModeEvidence, eksAutoMode, judgeAutoMode, type AutoMode } from './auto-mode.js';
 import { vpcCniReading } from './drift.js';
 import { policyCountEvidence, noEngineSentence } from './inert-policies.js';
 import { inClusterDaemonSets, qualifiedName, reasonSuffix, type MissingInput } from './inputs.js';
@@ -16,10 +17,7 @@ import { enableRemediation } from './remediation.js';
 import { EngineState, isAgentOf, type Judgement } from './rule.js';
 import { ENGINE_RULES } from './rules/index.js';
 import { controllerFlag, controllerSetting } from './vpc-cni-config.js';
-import { capitalised, defined, distinct, joinRemediation, listOf } from './wording.js';
-
-/** How the evidence names a verdict that rests on EKS Auto Mode's managed agent. */
-const AUTO_MODE_BASIS = 'eks-auto-mode';
+import { capitalised, distinct, joinRemediation, listOf } from './wording.js';
 
 /** A judgement of an engine found in the cluster, with its node agent (none for EKS Auto Mode's managed agent). */
 interface Observation extends Judgement {
@@ -62,9 +60,9 @@ function verdictFromCluster(
   const enforcing = observations.filter((o) => o.state === EngineState.Enforcing);
   const evidence: Record<string, unknown> = {
     basis: autoMode ? AUTO_MODE_BASIS : 'in-cluster',
-    enginesFound: observations.map(observationEvidence),
+    engines_found: observations.map(observationEvidence),
     enforcing: distinct(enforcing.map((o) => o.engine)),
-    ...(autoMode ? autoModeEvidence(autoMode) : {}),
+    ...(autoMode ? { auto_mode: autoModeEvidence(autoMode) } : {}),
     ...vpcCni.evidence,
     ...nonEngineEvidence(daemonSets),
     ...policyCountEvidence(snapshot),
@@ -121,35 +119,29 @@ function verdictFromCluster(
  */
 function verdictFromAutoMode(snapshot: ClusterSnapshot, autoMode: AutoMode, unread: MissingInput): EngineVerdict {
   const found = autoModeObservation(autoMode, snapshot);
-  const evidence = defined({
+  const evidence = withoutUndefined({
     basis: AUTO_MODE_BASIS,
-    inClusterEvidence: unread.reason,
-    enginesFound: [observationEvidence(found)],
-    ...autoModeEvidence(autoMode),
-    controllerFlag: controllerFlag(controllerSetting(snapshot)),
+    in_cluster_evidence: unread.reason,
+    engines_found: [observationEvidence(found)],
+    auto_mode: autoModeEvidence(autoMode),
+    controller_flag: controllerFlag(controllerSetting(snapshot)),
     ...policyCountEvidence(snapshot),
   });
   if (found.state === EngineState.Enforcing) {
-    return {
-      status: Status.Pass,
-      enforcing: [EngineName.VpcCni],
-      message:
-        `NetworkPolicy is enforced by ${EngineName.VpcCni}: ${found.detail}. ` +
+    return verdictWithoutAgents(
+      Status.Pass,
+      evidence,
+      `NetworkPolicy is enforced by ${EngineName.VpcCni}: ${found.detail}. ` +
         `Other engines were not looked for because ${unread.reason}.`,
-      evidence: { ...evidence, enforcing: [EngineName.VpcCni] },
-      agents: [],
-    };
+    );
   }
-  return {
-    status: Status.Unknown,
-    enforcing: [],
-    message:
-      `Cannot tell whether NetworkPolicy is enforced: ${found.detail}, and ${unread.reason}, so another engine ` +
+  return verdictWithoutAgents(
+    Status.Unknown,
+    evidence,
+    `Cannot tell whether NetworkPolicy is enforced: ${found.detail}, and ${unread.reason}, so another engine ` +
       'cannot be ruled out.',
-    remediation: joinRemediation([unread.remediation, found.fix]),
-    evidence: { ...evidence, enforcing: [] },
-    agents: [],
-  };
+    joinRemediation([unread.remediation, found.fix]),
+  );
 }
 
 /** The verdict when the DaemonSets are missing: only an enabled, recent enough add-on decides (PASS). */
@@ -159,22 +151,19 @@ function verdictFromAddon(
   unread: MissingInput,
 ): EngineVerdict {
   const decision = addonDecision(addon);
-  const evidence = defined({
+  const evidence = withoutUndefined({
     basis: 'eks-addon',
-    inClusterEvidence: unread.reason,
+    in_cluster_evidence: unread.reason,
     ...addonEvidence(addon),
     ...policyCountEvidence(snapshot),
   });
   if (decision.state === EngineState.Enforcing) {
-    return {
-      status: Status.Pass,
-      enforcing: [EngineName.VpcCni],
-      message:
-        `NetworkPolicy is enforced by aws-vpc-cni according to the EKS add-on configuration: ${decision.detail}. ` +
+    return verdictWithoutAgents(
+      Status.Pass,
+      evidence,
+      `NetworkPolicy is enforced by aws-vpc-cni according to the EKS add-on configuration: ${decision.detail}. ` +
         `This verdict rests on the add-on configuration because ${unread.reason}.`,
-      evidence: { ...evidence, enforcing: [EngineName.VpcCni] },
-      agents: [],
-    };
+    );
   }
   const otherEngines =
     decision.state === EngineState.NotEnforcing ? ', and another engine such as Calico may be installed' : '';
@@ -182,14 +171,33 @@ function verdictFromAddon(
     snapshot.addons === undefined
       ? `the EKS add-ons were not read${reasonSuffix(snapshot, 'eksAddons')}`
       : `${decision.detail}${otherEngines}`;
-  return {
-    status: Status.Unknown,
-    enforcing: [],
-    message:
-      `Cannot tell whether NetworkPolicy is enforced: ${unread.reason}, and the EKS add-on configuration cannot ` +
+  return verdictWithoutAgents(
+    Status.Unknown,
+    evidence,
+    `Cannot tell whether NetworkPolicy is enforced: ${unread.reason}, and the EKS add-on configuration cannot ` +
       `decide (${addonSays}).`,
-    remediation: unread.remediation,
-    evidence: { ...evidence, enforcing: [] },
+    unread.remediation,
+  );
+}
+
+/**
+ * A verdict reached without the DaemonSets, so with no node agent to name: PASS means the VPC CNI enforces (only its
+ * add-on configuration or EKS Auto Mode can show enforcement without them), UNKNOWN that the input cannot decide. The
+ * evidence records the engines enforcing.
+ */
+function verdictWithoutAgents(
+  status: typeof Status.Pass | typeof Status.Unknown,
+  evidence: Record<string, unknown>,
+  message: string,
+  remediation?: string,
+): EngineVerdict {
+  const enforcing = status === Status.Pass ? [EngineName.VpcCni] : [];
+  return {
+    status,
+    enforcing,
+    message,
+    ...(remediation === undefined ? {} : { remediation }),
+    evidence: { ...evidence, enforcing: [...enforcing] },
     agents: [],
   };
 }
@@ -198,11 +206,11 @@ function autoModeObservation(autoMode: AutoMode, snapshot: ClusterSnapshot): Obs
   return { engine: EngineName.VpcCni, ...judgeAutoMode(autoMode, snapshot) };
 }
 
-/** One engine found, for evidence: its agent DaemonSet, or `managedBy` for the agent EKS Auto Mode runs itself. */
+/** One engine found, for evidence: its agent DaemonSet, or `managed_by` for the agent EKS Auto Mode runs itself. */
 function observationEvidence({ engine, agent, variant, state, detail }: Observation): Record<string, unknown> {
   return {
     engine,
-    ...(agent ? { daemonSet: qualifiedName(agent) } : { managedBy: AUTO_MODE_BASIS }),
+    ...(agent ? { daemon_set: qualifiedName(agent) } : { managed_by: AUTO_MODE_BASIS }),
     ...(variant ? { variant } : {}),
     state,
     detail,

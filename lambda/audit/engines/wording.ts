@@ -15,11 +15,6 @@ export function distinct<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
 
-/** Drops `undefined` members so evidence holds only what was observed. */
-export function defined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
 /**
  * One remediation from several parts: one-line parts first, joined as sentences, then multi-line parts (a manifest
  * to save and apply) on lines of their own, so that no sentence is glued onto the last line of a manifest.

@@ -12,6 +12,8 @@ import {
   vpcCniConfigMap,
 } from '../engines/fixtures.js';
 
+/** The verdict engine-health gives when no agent can be judged: UNKNOWN on the Cluster resource. */
+const UNKNOWN_ON_THE_CLUSTER = { status: Status.Unknown, resource: { kind: 'Cluster', namespace: null, name: 'prod' } };
 const ready = (numberReady: number, desiredNumberScheduled: number) => ({ numberReady, desiredNumberScheduled });
 const vpcCniWith = (status?: ReturnType<typeof ready>) =>
   snapshot({ daemonSets: [awsNode({ status })], configMaps: [vpcCniConfigMap('true')] });
@@ -34,7 +36,7 @@ describe('engine-health check', () => {
     expect(verdicts[0]).toMatchObject({
       status: Status.Fail,
       resource: { kind: 'DaemonSet', namespace: 'kube-system', name: 'aws-node' },
-      evidence: { engine: 'aws-vpc-cni', desiredNumberScheduled: 5, numberReady: 2 },
+      evidence: { engine: 'aws-vpc-cni', desired_number_scheduled: 5, number_ready: 2 },
     });
     expect(verdicts[0].message).toContain('DaemonSet kube-system/aws-node');
     expect(verdicts[0].message).toContain('2 of 5 nodes ready');
@@ -107,11 +109,7 @@ describe('engine-health check', () => {
 
     // Assess
     expect(context.engine.status).toBe(Status.Fail);
-    expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({
-      status: Status.Unknown,
-      resource: { kind: 'Cluster', namespace: null, name: 'prod' },
-    });
+    expect(verdicts).toMatchObject([UNKNOWN_ON_THE_CLUSTER]);
     expect(verdicts[0].message).toContain('no enforcing NetworkPolicy engine whose node agents could be checked');
   });
 
@@ -143,12 +141,7 @@ describe('engine-health check', () => {
 
     // Assess
     expect(context.engine.status).toBe(Status.Pass);
-    expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({
-      status: Status.Unknown,
-      resource: { kind: 'Cluster', namespace: null, name: 'prod' },
-      remediation: 'Grant list on daemonsets.',
-    });
+    expect(verdicts).toMatchObject([{ ...UNKNOWN_ON_THE_CLUSTER, remediation: 'Grant list on daemonsets.' }]);
     expect(verdicts[0].message).toContain('DaemonSets were not read');
     expect(verdicts[0].message).toContain('403 Forbidden');
   });
@@ -168,12 +161,9 @@ describe('engine-health check under EKS Auto Mode', () => {
 
     // Assess
     expect(context.engine.status).toBe(Status.Pass);
-    expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({
-      status: Status.Unknown,
-      resource: { kind: 'Cluster', namespace: null, name: 'prod' },
-      evidence: { engine: 'aws-vpc-cni', managedBy: 'eks-auto-mode', computeConfigEnabled: true },
-    });
+    expect(verdicts).toMatchObject([
+      { ...UNKNOWN_ON_THE_CLUSTER, evidence: { engine: 'aws-vpc-cni', managed_by: 'eks-auto-mode', compute_config_enabled: true } },
+    ]);
     expect(verdicts[0].message).toContain('managed by EKS Auto Mode');
     expect(verdicts[0].message).toContain('cannot be checked from the Kubernetes API');
   });

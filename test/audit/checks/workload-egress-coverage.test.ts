@@ -19,8 +19,14 @@ describe('workload-egress-coverage', () => {
     expect(verdicts.map((v) => [v.status, v.message])).toEqual([[Status.Pass, 'Pod shop/web is selected for Egress by egress.']]);
   });
 
-  it('passes a pod selected by a policy whose spec has an egress list but no policyTypes', () => {
-    expect(evaluate([policy('shop', 'deny-all', { podSelector: {}, egress: [] })]).map((v) => v.status)).toEqual([Status.Pass]);
+  it('passes a pod selected by a policy whose spec has egress rules but no policyTypes', () => {
+    const egressRules = { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] };
+
+    expect(evaluate([policy('shop', 'egress-to-vpc', egressRules)]).map((v) => v.status)).toEqual([Status.Pass]);
+  });
+
+  it('fails a pod selected only by a policy with an empty egress list and no policyTypes (it isolates Ingress alone)', () => {
+    expect(evaluate([policy('shop', 'deny-all', { podSelector: {}, egress: [] })]).map((v) => v.status)).toEqual([Status.Fail]);
   });
 
   it('fails a pod selected only by Ingress policies, naming them', () => {
