@@ -1,22 +1,26 @@
 /**
- * Where the `audit` command's snapshots come from. Each source mode is one collector returning the snapshots of the
- * clusters it reaches; the command does not care which ran. Live collection (kubeconfig, EKS) plugs in here.
+ * Where the `audit` command's findings come from. Offline files are loaded into one snapshot and audited; live
+ * sources (a kubeconfig context, EKS clusters) run the same live-audit code as the Lambda handler. Either way the
+ * command gets every cluster's findings plus the clusters that could not be audited.
  */
-import type { ClusterSnapshot } from '../lambda/audit/snapshot.js';
+import { auditSnapshot } from '../lambda/audit/index.js';
+import type { AuditOptions } from '../lambda/audit/finding.js';
 import { loadOfflineSnapshot } from '../lambda/collect/offline.js';
 import { SourceMode, type SourceSelection } from './args.js';
-import { UsageError } from './io.js';
+import type { CommandIo } from './io.js';
+import { auditLiveSources, terminalProgress, type LiveAuditResult } from './live-sources.js';
 
-/** Collects the snapshots `selection` names; `warn` gets one line per thing skipped or assumed. */
-export async function collectSnapshots(
+/** Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files. */
+export async function auditSources(
   selection: SourceSelection,
+  options: AuditOptions,
+  io: CommandIo,
   warn: (message: string) => void,
-): Promise<ClusterSnapshot[]> {
-  switch (selection.mode) {
-    case SourceMode.Offline:
-      return [await loadOfflineSnapshot(selection.offline, warn)];
-    case SourceMode.Kubeconfig:
-    case SourceMode.Eks:
-      throw new UsageError('live sources are not available in this build');
+): Promise<LiveAuditResult> {
+  if (selection.mode === SourceMode.Offline) {
+    const snapshot = await loadOfflineSnapshot(selection.offline, warn);
+    return { findings: auditSnapshot(snapshot, options), failedClusters: [] };
   }
+  const progress = terminalProgress(io);
+  return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}) });
 }

@@ -187,7 +187,7 @@ describe('bad usage and unreadable input: one line on stderr, exit 2', () => {
     [['--region', 'eu-west-1'], 'error: --region needs --cluster NAME or --all-clusters'],
     [['--cluster', 'shop-eu', '--region', 'Ireland'], 'error: --region "Ireland" is not an AWS region name (e.g. eu-west-1)'],
     [['--kube', EXAMPLE.kube, '--exclude-namespaces', 'Kube_System'], 'error: --exclude-namespaces has "Kube_System", which is not a namespace name'],
-    [['--context', 'prod'], 'error: live sources are not available in this build'],
+    [['--kubeconfig', 'examples/shop-eu/absent-kubeconfig'], 'error: cannot read kubeconfig examples/shop-eu/absent-kubeconfig: no such file'],
     [['--kube', 'examples/shop-eu/absent.json'], 'error: examples/shop-eu/absent.json: no such file'],
   ])('%j', async (args, line) => {
     // Prepare
