@@ -8,7 +8,8 @@
  * `kubectl get a,b,c -o json` prints one untyped `List` that cannot show an empty kind, the kinds that may rightly be
  * empty are also taken as read-and-empty when Pods are present — the documented capture command reads them together.
  */
-import { readFile } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ClusterSnapshot, CollectionProblem, EksAddon, KubeObject } from '../audit/snapshot.js';
 import { parseDocuments } from './documents.js';
@@ -166,11 +167,21 @@ async function readOne(file: string): Promise<unknown> {
 async function readDocuments(file: string): Promise<unknown[]> {
   let text: string;
   try {
+    // V8 cannot hold a longer string; reading would fail with an error that names neither the file nor the fix.
+    const { size } = await stat(file);
+    if (size > bufferConstants.MAX_STRING_LENGTH) {
+      throw new InputError(file, `is ${mebibytes(size)} MiB, more than the ${mebibytes(bufferConstants.MAX_STRING_LENGTH)} MiB a capture can have: compact it (jq -c .) or capture each kind into its own file`);
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(file, readFailure(error));
   }
   return parseDocuments(file, text);
+}
+
+function mebibytes(bytes: number): number {
+  return Math.floor(bytes / 2 ** 20);
 }
 
 /** The reason a file could not be read, in words (the error's own message repeats the path and the syscall). */

@@ -1,3 +1,5 @@
+import { constants } from 'node:buffer';
+import { truncate } from 'node:fs/promises';
 import { InputError, loadOfflineSnapshot } from '../../lambda/collect/offline.js';
 import { inputFolder, list, networkPolicy, pod, warnings, type InputFolder } from './offline-helpers.js';
 
@@ -75,6 +77,19 @@ describe('unreadable files stop loading with one line naming the file', () => {
 
     // Assess
     expect(message).toBe(`${file}: no such file`);
+  });
+
+  test('a capture too large to hold as one string says so and how to fix it, before reading it', async () => {
+    // Prepare: a sparse file takes no disk space but has the size of a 1 GB kubectl capture
+    const file = await folder.write('huge.json', '');
+    await truncate(file, 1024 * 2 ** 20);
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    const limit = Math.floor(constants.MAX_STRING_LENGTH / 2 ** 20);
+    expect(message).toBe(`${file}: is 1024 MiB, more than the ${limit} MiB a capture can have: compact it (jq -c .) or capture each kind into its own file`);
   });
 
   test('a document that is not an object, or has neither kind nor items, is not kubectl output', async () => {
