@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { HANDLER_BUNDLE, HANDLER_ENTRY } from '../lib/handler-bundle.js';
+import { HANDLER_ENTRY, handlerBuildOptions } from '../lib/handler-bundle.js';
 import { median, millis, size, table } from './report.js';
 
 /** What to measure. */
@@ -108,21 +108,7 @@ function packageShares(metafile: Metafile, outfile: string): Array<[string, numb
 }
 
 async function bundle(entry: string, outfile: string): Promise<{ outfile: string; metafile: Metafile }> {
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: TARGET,
-    format: HANDLER_BUNDLE.format,
-    minify: HANDLER_BUNDLE.minify,
-    sourcemap: HANDLER_BUNDLE.sourcemap,
-    sourcesContent: HANDLER_BUNDLE.sourcesContent,
-    mainFields: [...HANDLER_BUNDLE.mainFields],
-    banner: { js: HANDLER_BUNDLE.banner },
-    metafile: true,
-    logLevel: 'error',
-  });
+  const result = await build({ ...handlerBuildOptions(entry, outfile, TARGET), metafile: true, logLevel: 'error' });
   return { outfile, metafile: result.metafile };
 }
 

@@ -4,6 +4,7 @@
  * banner provides one. Exported as plain data so a test can bundle the handler exactly as the stack does.
  */
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 /** The repository root (the NodejsFunction project root and the home of package-lock.json). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,3 +22,23 @@ export const HANDLER_BUNDLE = {
   mainFields: ['module', 'main'],
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
 } as const;
+
+/**
+ * esbuild options that bundle `entry` into `outfile` exactly as the stack does, for a Node.js `target` such as
+ * `node24`; the end-to-end test and the cold-start benchmark build with them, so they measure what is deployed.
+ */
+export function handlerBuildOptions(entry: string, outfile: string, target: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target,
+    format: HANDLER_BUNDLE.format,
+    minify: HANDLER_BUNDLE.minify,
+    sourcemap: HANDLER_BUNDLE.sourcemap,
+    sourcesContent: HANDLER_BUNDLE.sourcesContent,
+    mainFields: [...HANDLER_BUNDLE.mainFields],
+    banner: { js: HANDLER_BUNDLE.banner },
+  };
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
-import { HANDLER_BUNDLE, HANDLER_ENTRY } from '../../lib/handler-bundle.js';
+import { HANDLER_ENTRY, handlerBuildOptions } from '../../lib/handler-bundle.js';
 import type { RunSummary } from '../../lambda/live/audit-run.js';
 import type { Finding } from '../../lambda/audit/finding.js';
 import { decodeFindings } from '../../lambda/report/jsonl.js';
@@ -82,20 +82,7 @@ async function startSnsGate(target: string): Promise<Server> {
 /** Bundles the handler as lib/ does (ESM, node, the require banner, module-first main fields) into `dir`. */
 async function bundleHandler(dir: string): Promise<string> {
   const outfile = join(dir, 'handler.mjs');
-  await build({
-    entryPoints: [HANDLER_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: HANDLER_BUNDLE.format,
-    minify: HANDLER_BUNDLE.minify,
-    sourcemap: HANDLER_BUNDLE.sourcemap,
-    sourcesContent: HANDLER_BUNDLE.sourcesContent,
-    mainFields: [...HANDLER_BUNDLE.mainFields],
-    banner: { js: HANDLER_BUNDLE.banner },
-    logLevel: 'silent',
-  });
+  await build({ ...handlerBuildOptions(HANDLER_ENTRY, outfile, 'node20'), logLevel: 'silent' });
   return outfile;
 }
 
