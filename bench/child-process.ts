@@ -25,11 +25,20 @@ export function benchScript(relative: string): string {
  * last line it printed. Rejects with one line (the script, its exit status and its last line on stderr) when it fails.
  */
 export function runChild<T>(script: string, args: readonly string[] = [], options: ChildOptions = {}): Promise<T> {
+  return runNodeForResult<T>(
+    [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args],
+    { ...process.env, ...options.env },
+    `${script} ${args.join(' ')}`,
+  );
+}
+
+/**
+ * Runs node with `nodeArgs` and exactly `env`, and resolves to the JSON value of the last line it printed on stdout.
+ * Rejects with one line naming `label`, the exit status and the child's last line when it fails or prints no JSON.
+ */
+export function runNodeForResult<T>(nodeArgs: readonly string[], env: NodeJS.ProcessEnv, label: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [...nodeArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -38,13 +47,13 @@ export function runChild<T>(script: string, args: readonly string[] = [], option
     child.on('close', (code) => {
       const last = (text: string) => text.trim().split('\n').at(-1) ?? '';
       if (code !== 0) {
-        reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${last(stderr) || last(stdout)}`));
+        reject(new Error(`${label} exited with ${code}: ${last(stderr) || last(stdout)}`));
         return;
       }
       try {
         resolve(JSON.parse(last(stdout)) as T);
       } catch {
-        reject(new Error(`${script} ${args.join(' ')} printed no JSON result: ${last(stdout)}`));
+        reject(new Error(`${label} printed no JSON result: ${last(stdout)}`));
       }
     });
   });

@@ -3,7 +3,6 @@
  * the runtime's target), bundle an empty handler the same way, and time the import of each bundle in fresh node
  * processes, alternating the two, with and without the `--enable-source-maps` the stack sets in NODE_OPTIONS.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { HANDLER_ENTRY, handlerBuildOptions } from '../lib/handler-bundle.js';
+import { runNodeForResult } from './child-process.js';
 import { median, millis, size, table } from './report.js';
 
 /** What to measure. */
@@ -117,20 +117,9 @@ function importTime(file: string, flags: readonly string[]): Promise<{ ms: numbe
   const script =
     `const started = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
     'console.log(JSON.stringify({ ms: performance.now() - started, rss: process.memoryUsage().rss }));';
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH ?? '', ...HANDLER_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) reject(new Error(`import of ${file} failed (exit ${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`));
-      else resolve(JSON.parse(last) as { ms: number; rss: number });
-    });
-  });
+  return runNodeForResult<{ ms: number; rss: number }>(
+    [...flags, '--input-type=module', '-e', script],
+    { PATH: process.env.PATH ?? '', ...HANDLER_ENV },
+    `import of ${file}`,
+  );
 }
