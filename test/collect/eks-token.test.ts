@@ -14,8 +14,8 @@ interface Vector {
   expirationTimestamp: string;
 }
 
-// The shared vectors sit beside the repository (../shared), as the live-audit issue references them.
-const VECTORS_FILE = new URL('../../../shared/vectors/eks-token.json', import.meta.url);
+// Vectors produced by the AWS CLI (their provenance is in the file), kept in the repository so a clone anywhere tests.
+const VECTORS_FILE = new URL('./vectors/eks-token.json', import.meta.url);
 const VECTORS = (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { vectors: Vector[] }).vectors;
 const TOKEN_PREFIX = 'k8s-aws-v1.';
 
