@@ -7,6 +7,7 @@ import type { CheckVerdict } from './check.js';
 import { Status, type AuditOptions, type FindingResource } from './finding.js';
 import { compareText } from './findings.js';
 import { byNamespace, effectivePolicyTypes, namespaceOf, selectedPods, type PolicyType } from './policies.js';
+import { kindOfBucket } from './kinds.js';
 import type { ClusterSnapshot, KubeInventory, KubeObject, NetworkPolicy, Pod } from './snapshot.js';
 import { groupWorkloads, isRunning, usesHostNetwork, type Workload } from './workloads.js';
 
@@ -104,16 +105,6 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions): Au
 /** The Kubernetes kinds a check may need. */
 export type KubeKind = keyof KubeInventory;
 
-const KIND_NAMES: Record<KubeKind, { label: string; resource: string }> = {
-  namespaces: { label: 'Namespaces', resource: 'namespaces' },
-  pods: { label: 'Pods', resource: 'pods' },
-  networkPolicies: { label: 'NetworkPolicies', resource: 'networkpolicies' },
-  daemonSets: { label: 'DaemonSets', resource: 'daemonsets' },
-  replicaSets: { label: 'ReplicaSets', resource: 'replicasets' },
-  jobs: { label: 'Jobs', resource: 'jobs' },
-  configMaps: { label: 'ConfigMaps', resource: 'configmaps' },
-  nodes: { label: 'Nodes', resource: 'nodes' },
-};
 
 /**
  * The one UNKNOWN verdict (on the Cluster resource) of a check whose input was not read, or `undefined` when every
@@ -139,9 +130,9 @@ export function unreadInputVerdict(snapshot: ClusterSnapshot, needs: readonly Ku
   const problems = missing.map((kind) => snapshot.problems.find((problem) => problem.kind === kind));
   const reasons = missing.map((kind, index) => {
     const reason = problems[index]?.reason;
-    return `${KIND_NAMES[kind].label} were not read${reason ? ` (${reason})` : ''}`;
+    return `${kindOfBucket(kind).label} were not read${reason ? ` (${reason})` : ''}`;
   });
-  const resources = missing.map((kind) => KIND_NAMES[kind].resource).join(',');
+  const resources = missing.map((kind) => kindOfBucket(kind).plural).join(',');
   const remediations = problems.flatMap((problem) => (problem?.remediation ? [problem.remediation] : []));
   return {
     status: Status.Unknown,

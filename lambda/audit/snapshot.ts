@@ -1,3 +1,5 @@
+import type { KindBucket } from './kinds.js';
+
 /**
  * The cluster snapshot: plain data that collection produces (offline files, the live Kubernetes API, the EKS API)
  * and that every check reads. Nothing in here talks to a network.
@@ -140,19 +142,39 @@ export interface Node extends KubeObject {
   kind: 'Node';
 }
 
-/** What was read from the Kubernetes API (or from `kubectl get` files). */
-export interface KubeInventory {
-  namespaces?: Namespace[];
-  pods?: Pod[];
-  networkPolicies?: NetworkPolicy[];
-  daemonSets?: DaemonSet[];
-  replicaSets?: ReplicaSet[];
-  jobs?: Job[];
-  /** Only the kube-system ConfigMaps engine detection needs (amazon-vpc-cni, cilium-config) are required. */
-  configMaps?: ConfigMap[];
-  /** Optional: used to recognise Windows and Fargate nodes when present. */
-  nodes?: Node[];
+/**
+ * The object type of each inventory bucket of the kinds table (kinds.ts). Kinds without a type of their own yet are
+ * plain {@link KubeObject}s; an adapter that reads one gives it its type here.
+ */
+export interface InventoryObjects {
+  namespaces: Namespace;
+  pods: Pod;
+  networkPolicies: NetworkPolicy;
+  daemonSets: DaemonSet;
+  /** ReplicaSets and Jobs are read for their ownerReferences only. */
+  replicaSets: ReplicaSet;
+  jobs: Job;
+  /** Only the ConfigMaps engine detection needs (amazon-vpc-cni, cilium-config) keep their data. */
+  configMaps: ConfigMap;
+  /** Used to recognise Windows and Fargate nodes when present. */
+  nodes: Node;
+  applicationNetworkPolicies: KubeObject;
+  awsClusterNetworkPolicies: KubeObject;
+  policyEndpoints: KubeObject;
+  clusterPolicyEndpoints: KubeObject;
+  nodeClasses: KubeObject;
 }
+
+/**
+ * What was read from the Kubernetes API (or from `kubectl get` files), one bucket per row of the kinds table.
+ * `undefined`: not read (not captured, forbidden); `[]`: read, none — which includes a CRD the cluster does not serve.
+ */
+export type KubeInventory = { [Bucket in KindBucket]?: Array<InventoryObjects[Bucket]> };
+
+// Every row of the kinds table has an object type, and every object type a row.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const bucketsMatch: Exact<keyof InventoryObjects, KindBucket> = true;
+void bucketsMatch;
 
 /** The subset of `aws eks describe-cluster` output the audit reads (the `cluster` member). */
 export interface EksCluster {

@@ -11,6 +11,7 @@
  *   no `configMaps` at all.
  * - Anything else: `404 NotFound`. A request without the expected `Authorization: Bearer …`: `401 Unauthorized`.
  */
+import { KINDS } from '../../lambda/audit/kinds.js';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -197,9 +198,9 @@ export function kubeConfigFor(server: KubeApiServer, token: () => Promise<string
   return kubeConfigForEks({ name: 'test-cluster', endpoint: server.url, certificateAuthorityData: server.caData, token });
 }
 
-/** An inventory in which every kind was read and is empty: a base for tests that add only what they need. */
-export function emptyInventory(): Required<KubeInventory> {
-  return { namespaces: [], pods: [], networkPolicies: [], daemonSets: [], replicaSets: [], jobs: [], configMaps: [], nodes: [] };
+/** An inventory in which every built-in kind was read and is empty: a base for tests that add only what they need. */
+export function emptyInventory(): KubeInventory {
+  return Object.fromEntries(KINDS.filter((spec) => spec.builtIn).map((spec) => [spec.bucket, []])) as KubeInventory;
 }
 
 function tokenCheck(token: string | ((token: string) => boolean)): (token: string) => boolean {

@@ -1,0 +1,93 @@
+/**
+ * The one table of Kubernetes kinds the audit reads. Everything that needs to know a kind — the snapshot's inventory
+ * buckets, live collection (discovery, then cluster-wide paginated lists by path), offline loading, object
+ * validation, the capture command and the Kubernetes API test server — reads its row here, so a new policy API is
+ * one row plus one isolation adapter.
+ *
+ * Objects are identified by API group and kind, never by kind alone: Calico's `NetworkPolicy` is not the core one,
+ * and three APIs define a `ClusterNetworkPolicy`. An object whose (group, kind) has no row is not read as anything.
+ */
+
+/** One kind the audit reads. */
+export interface KindSpec {
+  /** The inventory bucket its objects go to (`KubeInventory[bucket]`). */
+  bucket: string;
+  kind: string;
+  /** The API group; `''` for the core group (`v1`). */
+  group: string;
+  /** The versions the audit understands, preferred first; live collection lists the first one the server serves. */
+  versions: readonly string[];
+  /** The resource name in paths and RBAC rules (`networkpolicies`). */
+  plural: string;
+  namespaced: boolean;
+  /** How messages name several of them (`NetworkPolicies`). */
+  label: string;
+  /**
+   * Built in to every API server (core, apps, batch, networking.k8s.io): always served. Otherwise a CRD, served only
+   * where it is installed; a CRD that is not installed is simply absent (read, none), never a reason for UNKNOWN.
+   */
+  builtIn: boolean;
+  /**
+   * A cluster may rightly have none of it, so an untyped `kubectl get a,b -o json` List that holds Pods but none of
+   * these is taken as "read, none" offline (with a warning). Only built-in kinds: for a CRD, absence in a capture
+   * cannot tell "not installed" from "not captured".
+   */
+  mayBeEmpty: boolean;
+}
+
+/** The rows, in the order collection reads them (Namespaces first: that request also probes the API). */
+export const KINDS = [
+  { bucket: 'namespaces', kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false, label: 'Namespaces', builtIn: true, mayBeEmpty: false },
+  { bucket: 'pods', kind: 'Pod', group: '', versions: ['v1'], plural: 'pods', namespaced: true, label: 'Pods', builtIn: true, mayBeEmpty: false },
+  { bucket: 'networkPolicies', kind: 'NetworkPolicy', group: 'networking.k8s.io', versions: ['v1'], plural: 'networkpolicies', namespaced: true, label: 'NetworkPolicies', builtIn: true, mayBeEmpty: true },
+  { bucket: 'daemonSets', kind: 'DaemonSet', group: 'apps', versions: ['v1'], plural: 'daemonsets', namespaced: true, label: 'DaemonSets', builtIn: true, mayBeEmpty: false },
+  { bucket: 'replicaSets', kind: 'ReplicaSet', group: 'apps', versions: ['v1'], plural: 'replicasets', namespaced: true, label: 'ReplicaSets', builtIn: true, mayBeEmpty: true },
+  { bucket: 'jobs', kind: 'Job', group: 'batch', versions: ['v1'], plural: 'jobs', namespaced: true, label: 'Jobs', builtIn: true, mayBeEmpty: true },
+  { bucket: 'configMaps', kind: 'ConfigMap', group: '', versions: ['v1'], plural: 'configmaps', namespaced: true, label: 'ConfigMaps', builtIn: true, mayBeEmpty: true },
+  { bucket: 'nodes', kind: 'Node', group: '', versions: ['v1'], plural: 'nodes', namespaced: false, label: 'Nodes', builtIn: true, mayBeEmpty: false },
+  // AWS: the VPC CNI's network policy controller and agent, and EKS Auto Mode (POLICY-APIS.md §1).
+  { bucket: 'applicationNetworkPolicies', kind: 'ApplicationNetworkPolicy', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'applicationnetworkpolicies', namespaced: true, label: 'ApplicationNetworkPolicies', builtIn: false, mayBeEmpty: false },
+  { bucket: 'awsClusterNetworkPolicies', kind: 'ClusterNetworkPolicy', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'clusternetworkpolicies', namespaced: false, label: 'ClusterNetworkPolicies (networking.k8s.aws)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'policyEndpoints', kind: 'PolicyEndpoint', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'policyendpoints', namespaced: true, label: 'PolicyEndpoints', builtIn: false, mayBeEmpty: false },
+  { bucket: 'clusterPolicyEndpoints', kind: 'ClusterPolicyEndpoint', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'clusterpolicyendpoints', namespaced: false, label: 'ClusterPolicyEndpoints', builtIn: false, mayBeEmpty: false },
+  { bucket: 'nodeClasses', kind: 'NodeClass', group: 'eks.amazonaws.com', versions: ['v1'], plural: 'nodeclasses', namespaced: false, label: 'NodeClasses', builtIn: false, mayBeEmpty: false },
+] as const satisfies readonly KindSpec[];
+
+/** An inventory bucket name (`pods`, `applicationNetworkPolicies`, …). */
+export type KindBucket = (typeof KINDS)[number]['bucket'];
+
+/** The `apiVersion` objects of a row carry in its preferred version (`v1`, `networking.k8s.io/v1`). */
+export function apiVersionOf(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
+  return spec.group === '' ? version : `${spec.group}/${version}`;
+}
+
+/** The API group of an `apiVersion` (`''` for `v1`, `networking.k8s.io` for `networking.k8s.io/v1`). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** `plural.group` as RBAC rules and `kubectl auth can-i` name a resource (`pods`, `networkpolicies.networking.k8s.io`). */
+export function resourceName(spec: KindSpec): string {
+  return spec.group === '' ? spec.plural : `${spec.plural}.${spec.group}`;
+}
+
+const BY_GROUP_KIND = new Map<string, KindSpec>(KINDS.map((spec) => [`${spec.group}/${spec.kind}`, spec]));
+const BY_BUCKET = new Map<string, KindSpec>(KINDS.map((spec) => [spec.bucket, spec]));
+
+/**
+ * The row of an object's (group, kind), or `undefined` when the audit does not model that API. Never matches by
+ * kind alone: `projectcalico.org/v3` `NetworkPolicy` has no row of the core NetworkPolicy.
+ */
+export function kindOf(apiVersion: string | undefined, kind: string): KindSpec | undefined {
+  if (apiVersion === undefined) return undefined;
+  const spec = BY_GROUP_KIND.get(`${groupOf(apiVersion)}/${kind}`);
+  return spec !== undefined && spec.versions.includes(apiVersion.slice(apiVersion.indexOf('/') + 1)) ? spec : undefined;
+}
+
+/** The row of a bucket. */
+export function kindOfBucket(bucket: KindBucket): KindSpec {
+  const spec = BY_BUCKET.get(bucket);
+  if (!spec) throw new Error(`no kind has the bucket ${bucket}`);
+  return spec;
+}
