@@ -116,7 +116,7 @@ describe('createHandler', () => {
       clusters: 3,
       failedClusters: [{ name: 'gamma', region: REGION, reason: expect.stringMatching(/HTTP 500/) }],
       findings: { PASS: expect.any(Number), FAIL: 0, UNKNOWN: expect.any(Number) },
-      keys: expect.arrayContaining([expect.stringMatching(/^findings\/dt=\d{4}-\d{2}-\d{2}\/20250602T060000Z-[0-9a-f]{8}-eu-west-1-gamma\.jsonl\.gz$/)]),
+      keys: expect.arrayContaining([expect.stringMatching(/^findings\/dt=\d{4}-\d{2}-\d{2}\/20250602T060000Z-[0-9a-f]{8}-123456789012-eu-west-1-gamma\.jsonl\.gz$/)]),
       alerted: true,
     });
     expect(summary.keys).toHaveLength(3);
@@ -183,7 +183,7 @@ describe('createHandler', () => {
     const summary = await handler({ clusters: ['beta'], regions: [REGION] }, { awsRequestId: 'c0ffee' });
 
     // Assess
-    expect(summary).toMatchObject({ runId: 'manual-c0ffee', clusters: 1, keys: [expect.stringMatching(/manual-c0ffee-eu-west-1-beta/)] });
+    expect(summary).toMatchObject({ runId: 'manual-c0ffee', clusters: 1, keys: [expect.stringMatching(/manual-c0ffee-123456789012-eu-west-1-beta/)] });
   });
 
   it('rejects a malformed event before touching any cluster', async () => {

@@ -6,10 +6,12 @@ import { CONTROL_ID, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type 
 import { runFailuresQuery } from './athena.js';
 import { partitionDate } from './store-layout.js';
 
-/** A cluster as the alert names it: findings' clusters and collection's ClusterIdentity both fit. */
+/** A cluster as the alert names it: findings' clusters (`account_id`) and collection's ClusterIdentity (`accountId`) both fit. */
 export interface AlertCluster {
   name: string;
   region?: string | null;
+  account_id?: string | null;
+  accountId?: string | null;
 }
 
 /** Everything one run's alert reports. */
@@ -96,7 +98,7 @@ interface ClusterSummary {
 const CHECK_ORDER: readonly string[] = Object.values(CheckId);
 const STATUS_ORDER: readonly string[] = [Status.Fail, Status.Unknown, Status.Pass];
 
-/** One summary per cluster of the findings, worst control verdict first, then by name and region. */
+/** One summary per cluster of the findings, worst control verdict first, then by name, region and account. */
 function clusterSummaries(findings: Finding[], failures: Finding[]): ClusterSummary[] {
   const byKey = new Map<string, ClusterSummary>();
   const summaryOf = (finding: Finding): ClusterSummary => {
@@ -114,7 +116,8 @@ function clusterSummaries(findings: Finding[], failures: Finding[]): ClusterSumm
     (a, b) =>
       rank(STATUS_ORDER, a.control?.status) - rank(STATUS_ORDER, b.control?.status) ||
       compareText(a.cluster.name, b.cluster.name) ||
-      compareText(a.cluster.region ?? '', b.cluster.region ?? ''),
+      compareText(a.cluster.region ?? '', b.cluster.region ?? '') ||
+      compareText(a.cluster.account_id ?? '', b.cluster.account_id ?? ''),
   );
 }
 
@@ -262,12 +265,18 @@ function highestSeverity(failures: Finding[]): Severity {
   return [...SEVERITY_ORDER].reverse().find((severity) => failing.has(severity)) ?? Severity.Medium;
 }
 
+/** Clusters are told apart by account, region and name: EKS names are unique only within an account and region. */
 function clusterKey(cluster: AlertCluster): string {
-  return `${cluster.region ?? ''}/${cluster.name}`;
+  return JSON.stringify([accountOf(cluster) ?? '', cluster.region ?? '', cluster.name]);
 }
 
-function clusterLabel(cluster: AlertCluster & { account_id?: string | null }): string {
-  const where = [cluster.region, cluster.account_id ? `account ${cluster.account_id}` : undefined].filter(Boolean);
+function accountOf(cluster: AlertCluster): string | null | undefined {
+  return cluster.account_id ?? cluster.accountId;
+}
+
+function clusterLabel(cluster: AlertCluster): string {
+  const account = accountOf(cluster);
+  const where = [cluster.region, account ? `account ${account}` : undefined].filter(Boolean);
   return `${field(cluster.name)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 

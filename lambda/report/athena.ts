@@ -59,14 +59,15 @@ export interface SavedQuery {
 
 /**
  * The findings of each cluster's most recent run, with the columns the saved queries read. One run shares one
- * `observed_at`, so the newest `observed_at` of a cluster (name and region) marks its latest run; a run that audited
- * only some clusters leaves the others at their previous run.
+ * `observed_at`, so the newest `observed_at` of a cluster (account, region and name: names are unique only within an
+ * account and region) marks its latest run; a run that audited only some clusters leaves the others at their previous
+ * run.
  */
 function latestRunFindings(table: string): string {
   return `SELECT cluster.name AS cluster_name, cluster.region AS region, cluster.account_id AS account_id,
          run_id, observed_at, check_id, status, severity, message,
          CASE WHEN resource.kind = 'Namespace' THEN resource.name ELSE resource.namespace END AS namespace,
-         max(observed_at) OVER (PARTITION BY cluster.name, cluster.region) AS latest_observed_at
+         max(observed_at) OVER (PARTITION BY cluster.account_id, cluster.region, cluster.name) AS latest_observed_at
   FROM ${table}`;
 }
 
@@ -80,19 +81,19 @@ FROM (
   ${latestRunFindings(table)}
 ) latest
 WHERE observed_at = latest_observed_at AND check_id = 'control'
-ORDER BY cluster_name, region`,
+ORDER BY cluster_name, region, account_id`,
   },
   {
     name: 'failures-by-check-and-namespace',
     description:
       "Failed findings of each cluster's most recent run, counted by check and namespace (the control roll-up left out)",
-    sql: (table) => `SELECT cluster_name, region, check_id, severity, namespace, count(*) AS failures
+    sql: (table) => `SELECT cluster_name, region, account_id, check_id, severity, namespace, count(*) AS failures
 FROM (
   ${latestRunFindings(table)}
 ) latest
 WHERE observed_at = latest_observed_at AND status = 'FAIL' AND check_id <> 'control'
-GROUP BY cluster_name, region, check_id, severity, namespace
-ORDER BY failures DESC, cluster_name, region, check_id, namespace`,
+GROUP BY cluster_name, region, account_id, check_id, severity, namespace
+ORDER BY failures DESC, cluster_name, region, account_id, check_id, namespace`,
   },
   {
     name: 'trend-per-day',
@@ -110,12 +111,12 @@ ORDER BY day, status`,
  */
 export function runFailuresQuery(table: string, run: { runId: string; dt?: string }): string {
   const partition = run.dt ? `${PARTITION_KEY} = ${sqlText(run.dt)} AND ` : '';
-  return `SELECT cluster.name AS cluster_name, cluster.region AS region, check_id, severity,
+  return `SELECT cluster.name AS cluster_name, cluster.region AS region, cluster.account_id AS account_id, check_id, severity,
        resource.kind AS resource_kind, resource.namespace AS resource_namespace, resource.name AS resource_name, message
 FROM ${table}
 WHERE ${partition}run_id = ${sqlText(run.runId)} AND status = 'FAIL'
 ORDER BY CASE severity WHEN 'Medium' THEN 0 WHEN 'Low' THEN 1 ELSE 2 END,
-         cluster_name, region, check_id, resource_namespace, resource_name`;
+         cluster_name, region, account_id, check_id, resource_namespace, resource_name`;
 }
 
 /** A SQL string literal: quotes doubled, which both Trino and DuckDB read back as the original text. */

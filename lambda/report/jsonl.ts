@@ -41,15 +41,15 @@ export interface FindingsObject {
 }
 
 /**
- * Groups findings by run and cluster (name and region: EKS names are unique only within a region) and encodes each
- * group as one object under `prefix`, keyed by the run's observation date. Deterministic: the same findings always
- * give the same keys, so a retried run overwrites its objects. Throws naming the finding when `observed_at` is not a
- * date.
+ * Groups findings by run and cluster (account, region and name: EKS names are unique only within an account and
+ * region) and encodes each group as one object under `prefix`, keyed by the run's observation date. Deterministic:
+ * the same findings always give the same keys, so a retried run overwrites its objects. Throws naming the finding
+ * when `observed_at` is not a date.
  */
 export function findingsObjects(prefix: string, findings: Finding[]): FindingsObject[] {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const group = JSON.stringify([finding.run_id, finding.cluster.region, finding.cluster.name]);
+    const group = JSON.stringify([finding.run_id, finding.cluster.account_id, finding.cluster.region, finding.cluster.name]);
     const members = groups.get(group);
     if (members) members.push(finding);
     else groups.set(group, [finding]);

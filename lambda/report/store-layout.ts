@@ -1,6 +1,7 @@
 /**
  * The findings store layout, shared by the S3 writer, the `--output DIR` writer and the Glue table the stack defines:
- * gzipped JSON Lines under a Hive-style date partition, `<prefix>/dt=YYYY-MM-DD/<run-id>-<cluster>.jsonl.gz`.
+ * gzipped JSON Lines under a Hive-style date partition, `<prefix>/dt=YYYY-MM-DD/<run-id>-<account>-<region>-<cluster>.jsonl.gz`
+ * (the account and region parts only when known).
  */
 
 /** Default key prefix (and the Glue table's location under the bucket). */
@@ -14,18 +15,20 @@ export function partitionDate(observedAt: Date): string {
   return observedAt.toISOString().slice(0, 10);
 }
 
+/** A cluster as the store names it: the finding record's cluster fits. */
+export interface StoredCluster {
+  name: string;
+  account_id?: string | null;
+  region?: string | null;
+}
+
 /**
  * The object key (or relative file path) of one cluster's findings in one run. Deterministic, so a retried run
- * overwrites its objects instead of duplicating them. The region is part of the name because EKS cluster names are
- * only unique within a region.
+ * overwrites its objects instead of duplicating them. The account and region are part of the name because EKS
+ * cluster names are only unique within an account and region: same-named clusters of two accounts are stored apart.
  */
-export function findingsObjectKey(
-  prefix: string,
-  observedAt: Date,
-  runId: string,
-  cluster: { name: string; region?: string | null },
-): string {
-  const clusterPart = cluster.region ? `${cluster.region}-${cluster.name}` : cluster.name;
+export function findingsObjectKey(prefix: string, observedAt: Date, runId: string, cluster: StoredCluster): string {
+  const clusterPart = [cluster.account_id, cluster.region, cluster.name].filter(Boolean).join('-');
   const file = `${safeKeyPart(runId)}-${safeKeyPart(clusterPart)}.jsonl.gz`;
   const base = prefix.replace(/\/+$/, '');
   return `${base ? `${base}/` : ''}${PARTITION_KEY}=${partitionDate(observedAt)}/${file}`;

@@ -125,7 +125,7 @@ describe('options', () => {
     const printed = stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Finding);
     const partition = `dt=${printed[0]?.observed_at.slice(0, 10)}`;
     const files = await readdir(join(output, 'findings', partition));
-    expect(files).toEqual([`${printed[0]?.run_id}-eu-west-1-shop-eu.jsonl.gz`]);
+    expect(files).toEqual([`${printed[0]?.run_id}-111122223333-eu-west-1-shop-eu.jsonl.gz`]);
     const stored = gunzipSync(await readFile(join(output, 'findings', partition, files[0]!))).toString('utf8');
     expect(stored.trimEnd().split('\n').map((line) => JSON.parse(line) as Finding)).toEqual(printed);
   });

@@ -713,13 +713,15 @@ describe('the findings layout', () => {
       runId: fc.string({ minLength: 1, maxLength: 40 }),
       name: fc.string({ minLength: 1, maxLength: 100 }),
       region: fc.option(fc.constantFrom('eu-west-1', 'us-east-2', 'ap-southeast-2'), { nil: null }),
+      account: fc.option(fc.constantFrom('111122223333', '444455556666'), { nil: null }),
     });
 
     // Act
     const check = () =>
       fc.assert(
-        fc.property(observations, ({ observedAt, runId, name, region }) => {
-          const uri = `s3://${BUCKET_NAME}/${findingsObjectKey(FINDINGS_PREFIX, observedAt, runId, { name, region })}`;
+        fc.property(observations, ({ observedAt, runId, name, region, account }) => {
+          const cluster = { name, region, account_id: account };
+          const uri = `s3://${BUCKET_NAME}/${findingsObjectKey(FINDINGS_PREFIX, observedAt, runId, cluster)}`;
           const match = partitionFolder.exec(uri);
           return uri.startsWith(location) && match !== null && match[1] === partitionDate(observedAt);
         }),

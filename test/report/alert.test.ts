@@ -2,7 +2,7 @@ import type { Finding } from '../../lambda/audit/finding.js';
 import { MAX_MESSAGE_BYTES, TOP_FAILURES_PER_CHECK, buildAlert, type AlertInput } from '../../lambda/report/alert.js';
 import { finding, findingCluster } from './fixtures.js';
 
-const LOCATION = { bucket: 'audit-bucket', prefix: 'findings', keys: ['findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz'] };
+const LOCATION = { bucket: 'audit-bucket', prefix: 'findings', keys: ['findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz'] };
 
 function input(overrides: Partial<AlertInput>): AlertInput {
   return { runId: 'run-1', findings: [], failedClusters: [], threshold: 'Medium', location: LOCATION, ...overrides };
@@ -63,6 +63,23 @@ describe('buildAlert', () => {
     expect(alert?.message).toContain(
       'Not audited (1):\n  - staging (eu-west-1): cluster is CREATING: the Kubernetes API cannot be audited until it is ACTIVE\n',
     );
+  });
+
+  it('tells same-named clusters of two accounts apart, audited or not', () => {
+    // Prepare
+    const findings = ['111122223333', '444455556666'].map((account) =>
+      finding({ check_id: 'control', status: 'FAIL', message: `prod of ${account} fails`, cluster: findingCluster('prod', 'eu-west-1', account), resource: { kind: 'Cluster', namespace: null, name: 'prod' } }),
+    );
+    const failedClusters = [{ cluster: { name: 'prod', region: 'eu-west-1', accountId: '777788889999' }, reason: 'member role missing' }];
+
+    // Act
+    const alert = buildAlert(input({ findings, failedClusters }));
+
+    // Assess
+    expect(alert?.subject).toBe('[C-0230] 3 clusters: 1 not audited');
+    expect(alert?.message).toContain('prod (eu-west-1, account 111122223333): FAIL: prod of 111122223333 fails\n');
+    expect(alert?.message).toContain('prod (eu-west-1, account 444455556666): FAIL: prod of 444455556666 fails\n');
+    expect(alert?.message).toContain('  - prod (eu-west-1, account 777788889999): member role missing\n');
   });
 
   it('counts failures per severity at or above the threshold in a subject under 100 characters', () => {
@@ -186,7 +203,7 @@ describe('buildAlert', () => {
     const alert = buildAlert(input({ findings, athena: { database: 'netpol_audit', table: 'findings', workgroup: 'netpol-auditor' } }));
 
     // Assess
-    expect(alert!.message).toContain('Full findings (gzipped JSON Lines):\n  s3://audit-bucket/findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz\n');
+    expect(alert!.message).toContain('Full findings (gzipped JSON Lines):\n  s3://audit-bucket/findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz\n');
     expect(alert!.message).toContain("This run's failures in Athena (workgroup netpol-auditor):\nSELECT ");
     expect(alert!.message).toContain('FROM "netpol_audit"."findings"\n');
     expect(alert!.message).toContain("WHERE dt = '2024-05-01' AND run_id = 'run-1' AND status = 'FAIL'");

@@ -36,6 +36,8 @@ function run1(): Finding[] {
   const prod = findingCluster('prod');
   const dev = findingCluster('dev');
   const legacy = findingCluster('legacy', 'us-east-1');
+  // Same name and region as prod, another account: a cluster of its own, audited only on day 1.
+  const otherProd = findingCluster('prod', 'eu-west-1', '444455556666');
   return [
     finding({ ...at, cluster: prod, check_id: 'control', resource: { kind: 'Cluster', namespace: null, name: 'prod' }, message: 'prod fails on day 1' }),
     finding({ ...at, cluster: prod, check_id: 'namespace-coverage', resource: { kind: 'Namespace', namespace: null, name: 'team-a' } }),
@@ -45,6 +47,7 @@ function run1(): Finding[] {
     finding({ ...at, cluster: dev, check_id: 'control', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'dev' }, message: 'dev passes on day 1' }),
     finding({ ...at, cluster: dev, check_id: 'namespace-coverage', status: 'PASS', resource: { kind: 'Namespace', namespace: null, name: 'team-x' } }),
     finding({ ...at, cluster: legacy, check_id: 'control', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'legacy' }, message: 'legacy passes' }),
+    finding({ ...at, cluster: otherProd, check_id: 'control', status: 'PASS', resource: { kind: 'Cluster', namespace: null, name: 'prod' }, message: 'the other prod passes' }),
   ];
 }
 
@@ -104,10 +107,10 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     const [summary] = await rows(sql);
 
     // Assess
-    expect(summary).toEqual({ findings: 16, days: 2, with_requirements: 16 });
+    expect(summary).toEqual({ findings: 17, days: 2, with_requirements: 17 });
   });
 
-  it('latest verdict per cluster takes each cluster\'s newest run', async () => {
+  it('latest verdict per cluster takes each cluster\'s newest run, same-named clusters of two accounts apart', async () => {
     // Prepare
     const sql = savedQuery('latest-verdict-per-cluster');
 
@@ -115,10 +118,11 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     const verdicts = await rows(sql);
 
     // Assess
-    expect(verdicts.map((row) => [row.cluster_name, row.region, row.status, row.run_id, row.message])).toEqual([
-      ['dev', 'eu-west-1', 'FAIL', 'run-2', 'dev fails on day 2'],
-      ['legacy', 'us-east-1', 'PASS', 'run-1', 'legacy passes'],
-      ['prod', 'eu-west-1', 'FAIL', 'run-2', 'prod fails on day 2'],
+    expect(verdicts.map((row) => [row.cluster_name, row.region, row.account_id, row.status, row.run_id, row.message])).toEqual([
+      ['dev', 'eu-west-1', '123456789012', 'FAIL', 'run-2', 'dev fails on day 2'],
+      ['legacy', 'us-east-1', '123456789012', 'PASS', 'run-1', 'legacy passes'],
+      ['prod', 'eu-west-1', '123456789012', 'FAIL', 'run-2', 'prod fails on day 2'],
+      ['prod', 'eu-west-1', '444455556666', 'PASS', 'run-1', 'the other prod passes'],
     ]);
   });
 
@@ -148,7 +152,7 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     // Assess
     expect(trend).toEqual([
       { day: '2024-05-01', status: 'FAIL', findings: 4, runs: 1 },
-      { day: '2024-05-01', status: 'PASS', findings: 4, runs: 1 },
+      { day: '2024-05-01', status: 'PASS', findings: 5, runs: 1 },
       { day: '2024-05-02', status: 'FAIL', findings: 7, runs: 1 },
       { day: '2024-05-02', status: 'PASS', findings: 1, runs: 1 },
     ]);

@@ -4,11 +4,11 @@
 import { CONTROL_ID, SCHEMA_VERSION, type Finding, type FindingCluster } from '../../lambda/audit/finding.js';
 
 /** A cluster as findings carry it. */
-export function findingCluster(name: string, region: string | null = 'eu-west-1'): FindingCluster {
+export function findingCluster(name: string, region: string | null = 'eu-west-1', account = '123456789012'): FindingCluster {
   return {
     name,
-    arn: region ? `arn:aws:eks:${region}:123456789012:cluster/${name}` : null,
-    account_id: region ? '123456789012' : null,
+    arn: region ? `arn:aws:eks:${region}:${account}:cluster/${name}` : null,
+    account_id: region ? account : null,
     region,
   };
 }
@@ -33,6 +33,6 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     requirements: ['CIS EKS 4.3.2', 'CIS EKS 5.4.4'],
   };
   const merged = { ...base, ...overrides };
-  const id = `${merged.check_id}/${merged.cluster.region}/${merged.cluster.name}/${merged.resource.kind}/${merged.resource.namespace ?? ''}/${merged.resource.name}`;
+  const id = `${merged.check_id}/${merged.cluster.account_id}/${merged.cluster.region}/${merged.cluster.name}/${merged.resource.kind}/${merged.resource.namespace ?? ''}/${merged.resource.name}`;
   return { ...merged, finding_id: overrides.finding_id ?? id };
 }

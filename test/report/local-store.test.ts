@@ -24,8 +24,8 @@ describe('writeFindingsToDirectory', () => {
 
     // Assess
     expect(paths).toEqual([
-      join(directory, 'out/findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz'),
-      join(directory, 'out/findings/dt=2024-05-01/run-1-eu-west-1-dev.jsonl.gz'),
+      join(directory, 'out/findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz'),
+      join(directory, 'out/findings/dt=2024-05-01/run-1-123456789012-eu-west-1-dev.jsonl.gz'),
     ]);
     expect(decodeFindings(await readFile(paths[0]!))).toEqual(prod);
     expect(decodeFindings(await readFile(paths[1]!))).toEqual(dev);
@@ -53,7 +53,7 @@ describe('writeFindingsToDirectory', () => {
 
     // Assess
     await expect(writing).rejects.toThrow(
-      `cannot write findings to ${join(blocked, 'findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz')}: ENOTDIR`,
+      `cannot write findings to ${join(blocked, 'findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz')}: ENOTDIR`,
     );
   });
 });

@@ -44,7 +44,7 @@ describe('storeFindings against s3rver', () => {
     const keys = await storeFindings(s3, { bucket: server.bucket, prefix: 'first' }, [...prod, ...dev]);
 
     // Assess
-    expect(keys).toEqual(['first/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz', 'first/dt=2024-05-01/run-1-eu-west-1-dev.jsonl.gz']);
+    expect(keys).toEqual(['first/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz', 'first/dt=2024-05-01/run-1-123456789012-eu-west-1-dev.jsonl.gz']);
     expect((await listKeys('first/')).sort()).toEqual([...keys].sort());
     expect(await readBack(keys[0]!)).toEqual(prod);
     expect(await readBack(keys[1]!)).toEqual(dev);
@@ -119,7 +119,7 @@ describe('storeFindings when S3 fails', () => {
     const keys = await storeFindings(clientOf(failing.endpoint), { bucket: 'audit', prefix: 'findings' }, [finding()]);
 
     // Assess
-    expect(keys).toEqual(['findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz']);
+    expect(keys).toEqual(['findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz']);
     expect(failing.puts()).toBe(2);
   });
 
@@ -133,7 +133,7 @@ describe('storeFindings when S3 fails', () => {
     // Assess
     await expect(storing).rejects.toThrow(FindingsStoreError);
     await expect(storing).rejects.toThrow(
-      'cannot store findings at s3://audit/findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz: ' +
+      'cannot store findings at s3://audit/findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz: ' +
         `InternalError: injected InternalError (after ${S3_MAX_ATTEMPTS} attempts)`,
     );
     expect(failing.puts()).toBe(S3_MAX_ATTEMPTS);

@@ -55,11 +55,31 @@ describe('findingsObjects', () => {
 
     // Assess
     expect(objects.map((object) => [object.key, object.count])).toEqual([
-      ['audit/findings/dt=2024-05-01/run-1-eu-west-1-prod.jsonl.gz', 2],
-      ['audit/findings/dt=2024-05-01/run-1-us-east-1-prod.jsonl.gz', 1],
-      ['audit/findings/dt=2024-05-02/run-2-eu-west-1-prod.jsonl.gz', 1],
+      ['audit/findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz', 2],
+      ['audit/findings/dt=2024-05-01/run-1-123456789012-us-east-1-prod.jsonl.gz', 1],
+      ['audit/findings/dt=2024-05-02/run-2-123456789012-eu-west-1-prod.jsonl.gz', 1],
     ]);
     expect(decodeFindings(objects[0]!.body)).toEqual([findings[0], findings[2]]);
+  });
+
+  it('stores same-named clusters of two accounts apart, and names no account when it is unknown', () => {
+    // Prepare
+    const findings = [
+      finding({ cluster: findingCluster('prod', 'eu-west-1', '111122223333') }),
+      finding({ cluster: findingCluster('prod', 'eu-west-1', '444455556666') }),
+      finding({ cluster: findingCluster('prod', null) }),
+    ];
+
+    // Act
+    const objects = findingsObjects('findings', findings);
+
+    // Assess
+    expect(objects.map((object) => object.key)).toEqual([
+      'findings/dt=2024-05-01/run-1-111122223333-eu-west-1-prod.jsonl.gz',
+      'findings/dt=2024-05-01/run-1-444455556666-eu-west-1-prod.jsonl.gz',
+      'findings/dt=2024-05-01/run-1-prod.jsonl.gz',
+    ]);
+    expect(objects.map((object) => decodeFindings(object.body))).toEqual(findings.map((one) => [one]));
   });
 
   it('refuses a finding whose observed_at is not a date, naming it', () => {
