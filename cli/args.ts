@@ -59,7 +59,9 @@ Options:
   --fail-on SEVERITY          Informational|Low|Medium: exit 1 on a failure at or above it (default: Medium)
   --help                      this text
 
-Exit status: 0 no failure at or above --fail-on, 1 there is one, 2 bad usage or unreadable input.
+Exit status: 0 no failure at or above --fail-on, 1 there is one, 2 bad usage or unreadable input,
+3 the audit is incomplete: nothing failed at or above --fail-on, but some cluster's verdict is UNKNOWN
+(a cluster or region could not be audited, a kind could not be read, input objects were skipped).
 `;
 
 const OPTIONS = {

@@ -1,9 +1,9 @@
 /**
  * The `audit` command: parse the flags, collect the snapshots, run the engine, print the findings, optionally write
  * them in the store layout, and answer with the exit status the DESIGN promises (0 clean, 1 a failure at or above
- * `--fail-on`, 2 bad usage or unreadable input). Problems are one line on stderr; findings are on stdout.
+ * `--fail-on`, 2 bad usage or unreadable input, 3 incomplete: nothing failed, but some cluster's verdict is UNKNOWN). Problems are one line on stderr; findings are on stdout.
  */
-import { Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
+import { CheckId, Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
 import { InputError } from '../lambda/collect/offline.js';
 import { writeFindingsToDirectory } from '../lambda/report/local-store.js';
 import { AUDIT_USAGE, parseAuditArguments } from './args.js';
@@ -13,7 +13,7 @@ import { newRunId } from './run-id.js';
 import { auditSources } from './sources.js';
 
 /** Exit statuses of the `audit` command. */
-export const AuditExit = { Clean: 0, Failed: 1, Unusable: 2 } as const;
+export const AuditExit = { Clean: 0, Failed: 1, Unusable: 2, Incomplete: 3 } as const;
 
 /** Runs `audit` with `args` (the words after `audit`) against `io`; resolves to the exit status. */
 export async function runAuditCommand(args: string[], io: CommandIo): Promise<number> {
@@ -52,7 +52,18 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
       return fail(`--output ${invocation.output}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  return hasFailureAtOrAbove(findings, invocation.failOn) ? AuditExit.Failed : AuditExit.Clean;
+  return auditExit(findings, invocation.failOn);
+}
+
+/**
+ * A failure at or above `threshold` fails the run; otherwise a cluster whose `control` verdict is UNKNOWN (it, or its
+ * region, could not be audited; a kind it needs was not read; input objects were skipped) makes it incomplete, which
+ * is never reported as clean.
+ */
+function auditExit(findings: Finding[], threshold: Severity): number {
+  if (hasFailureAtOrAbove(findings, threshold)) return AuditExit.Failed;
+  const undecided = findings.some((finding) => finding.check_id === CheckId.Control && finding.status === Status.Unknown);
+  return undecided ? AuditExit.Incomplete : AuditExit.Clean;
 }
 
 function hasFailureAtOrAbove(findings: Finding[], threshold: Severity): boolean {

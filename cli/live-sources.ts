@@ -9,7 +9,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { countByStatus } from '../lambda/live/audit-run.js';
 import { failedClustersOf, type ClusterAudit, type FailedCluster, type LiveAuditOptions } from '../lambda/live/cluster-audit.js';
 import { regionalEksClients } from '../lambda/live/eks-clients.js';
-import { auditEksFleet, fleetFailures } from '../lambda/live/eks-fleet.js';
+import { auditEksFleet } from '../lambda/live/eks-fleet.js';
 import { KubeconfigError, auditKubeconfigContext } from '../lambda/live/kubeconfig-context.js';
 import type { Finding } from '../lambda/audit/finding.js';
 import { SourceMode, type SourceSelection } from './args.js';
@@ -63,8 +63,7 @@ export async function auditLiveSources(selection: LiveSelection, options: LiveRu
     options,
     onClusterDone: report,
   });
-  for (const failure of fleet.discoveryFailures) options.progress?.(`${label(failure.cluster)}: not audited: ${failure.reason}`);
-  return { findings: fleet.audits.flatMap((audit) => audit.findings), failedClusters: fleetFailures(fleet) };
+  return { findings: fleet.audits.flatMap((audit) => audit.findings), failedClusters: failedClustersOf(fleet.audits) };
 }
 
 /** A progress callback writing to `io.stderr` when it is a terminal; `undefined` otherwise (pipes and CI stay quiet). */

@@ -10,9 +10,9 @@ import { buildAlert } from '../report/alert.js';
 import { ATHENA_NAMES } from '../report/athena.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
-import type { ClusterAudit, FailedCluster } from './cluster-audit.js';
+import { failedClustersOf, type ClusterAudit, type FailedCluster } from './cluster-audit.js';
 import { mapSettledWithLimit } from './concurrency.js';
-import { fleetFailures, type EksFleetAudit } from './eks-fleet.js';
+import type { EksFleetAudit } from './eks-fleet.js';
 
 /** Where findings go and whom the alert goes to. */
 export interface RunReporting {
@@ -73,7 +73,7 @@ export async function reportRun(
   }
 
   const findings = fleet.audits.flatMap((audit) => audit.findings);
-  const failedClusters = [...fleetFailures(fleet), ...stored.failures];
+  const failedClusters = [...failedClustersOf(fleet.audits), ...stored.failures];
   const alerted = await alertIfNeeded(runId, findings, failedClusters, stored.keys, reporting, events);
   const summary: RunSummary = {
     runId,

@@ -3,8 +3,9 @@
  * cluster whose Kubernetes API could not be used at all is not silently skipped: its checks say UNKNOWN with the
  * reason, and it is reported as a cluster that could not be audited.
  */
-import { auditSnapshot } from '../audit/index.js';
-import type { AuditOptions, Finding } from '../audit/finding.js';
+import { CHECKS, auditSnapshot } from '../audit/index.js';
+import { CONTROL_ID, CheckId, Status, type AuditOptions, type Finding, type FindingResource } from '../audit/finding.js';
+import { toFinding } from '../audit/findings.js';
 import type { ClusterIdentity, ClusterSnapshot } from '../audit/snapshot.js';
 import type { KubeCollectOptions } from '../collect/kubernetes.js';
 
@@ -62,6 +63,33 @@ export function auditFault(cluster: ClusterIdentity, error: unknown, options: Au
     ],
   };
   return auditCollected(snapshot, options);
+}
+
+/** What discovery could not do: list a region's clusters, or find a cluster named on the command line or in the event. */
+export interface DiscoveryFailure {
+  /** `resource` is the region for a listing that failed, the cluster for a name that was not found. */
+  cluster: ClusterIdentity;
+  resource: FindingResource;
+  reason: string;
+  remediation: string;
+}
+
+/**
+ * The audit of what discovery could not reach: one `control` finding, UNKNOWN with the reason, on the region or the
+ * cluster. Stored and alerted like any cluster's findings, so an account whose clusters could not even be listed is
+ * never reported as clean.
+ */
+export function auditNotDiscovered(failure: DiscoveryFailure, options: AuditOptions): ClusterAudit {
+  const control = CHECKS.find((entry) => entry.id === CheckId.Control);
+  if (!control) throw new Error('the check registry has no control check');
+  const verdict = {
+    status: Status.Unknown,
+    resource: failure.resource,
+    message: `${CONTROL_ID} cannot be decided: ${failure.reason}.`,
+    remediation: failure.remediation,
+    evidence: { reason: failure.reason },
+  };
+  return { cluster: failure.cluster, findings: [toFinding(verdict, control, failure.cluster, options)], failure: failure.reason, requests: 0 };
 }
 
 /** The clusters of `audits` that could not be audited, with their reasons. */

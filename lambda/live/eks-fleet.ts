@@ -6,7 +6,13 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { listClusterNames, type ClusterNameFilters } from '../collect/eks.js';
-import { auditFault, failedClustersOf, type ClusterAudit, type FailedCluster, type LiveAuditOptions } from './cluster-audit.js';
+import {
+  auditFault,
+  auditNotDiscovered,
+  type ClusterAudit,
+  type DiscoveryFailure,
+  type LiveAuditOptions,
+} from './cluster-audit.js';
 import { mapSettledWithLimit } from './concurrency.js';
 import { auditEksCluster } from './eks-cluster.js';
 
@@ -34,15 +40,12 @@ export interface EksFleetRequest {
   onClusterDone?(audit: ClusterAudit): void;
 }
 
-/** Every cluster's audit, and what discovery could not reach: regions that could not be listed, names not found. */
+/**
+ * Every cluster's audit, what discovery could not reach first (a region that could not be listed, a name not found:
+ * one UNKNOWN `control` finding each), then the clusters found.
+ */
 export interface EksFleetAudit {
   audits: ClusterAudit[];
-  discoveryFailures: FailedCluster[];
-}
-
-/** Everything that could not be audited: discovery failures first, then the clusters whose audit failed. */
-export function fleetFailures(fleet: EksFleetAudit): FailedCluster[] {
-  return [...fleet.discoveryFailures, ...failedClustersOf(fleet.audits)];
 }
 
 const EVERY_CLUSTER: ClusterNameFilters = { include: [], exclude: [] };
@@ -54,11 +57,14 @@ interface ClusterRef {
 
 /**
  * Discovers the clusters (ListClusters in every region, all pages), then audits them at most `concurrency` at a
- * time. A region whose listing fails becomes a failed entry named {@link WHOLE_REGION}; an explicitly named cluster
- * found in no region becomes a failed entry saying so.
+ * time. A region whose listing fails becomes an audit named {@link WHOLE_REGION} with an UNKNOWN finding on the
+ * region; an explicitly named cluster becomes one saying it does not exist only when every region could be listed,
+ * else saying it could not be looked up.
  */
 export async function auditEksFleet(request: EksFleetRequest): Promise<EksFleetAudit> {
   const { refs, failures } = await discover(request);
+  const notDiscovered = failures.map((failure) => auditNotDiscovered(failure, request.options));
+  for (const audit of notDiscovered) request.onClusterDone?.(audit);
   const settled = await mapSettledWithLimit(refs, request.concurrency ?? DEFAULT_CONCURRENCY, async (ref) => {
     const audit = await auditEksCluster({ ...ref, eks: request.eksFor(ref.region), credentials: request.credentials }, request.options).catch(
       (error: unknown) => auditFault({ name: ref.name, region: ref.region }, error, request.options),
@@ -70,10 +76,10 @@ export async function auditEksFleet(request: EksFleetRequest): Promise<EksFleetA
   const audits = settled.map((outcome, index) =>
     outcome.status === 'fulfilled' ? outcome.value : auditFault(refs[index] as ClusterRef, outcome.reason, request.options),
   );
-  return { audits, discoveryFailures: failures };
+  return { audits: [...notDiscovered, ...audits] };
 }
 
-async function discover(request: EksFleetRequest): Promise<{ refs: ClusterRef[]; failures: FailedCluster[] }> {
+async function discover(request: EksFleetRequest): Promise<{ refs: ClusterRef[]; failures: DiscoveryFailure[] }> {
   const filters = (!request.clusters && request.filters) || EVERY_CLUSTER;
   const listed = await Promise.all(
     request.regions.map(async (region) => {
@@ -84,9 +90,13 @@ async function discover(request: EksFleetRequest): Promise<{ refs: ClusterRef[];
       }
     }),
   );
-  const failures: FailedCluster[] = listed.flatMap(({ region, failure }) =>
-    failure === undefined ? [] : [{ cluster: { name: WHOLE_REGION, region }, reason: failure }],
-  );
+  const unlisted = listed.flatMap(({ region, failure }) => (failure === undefined ? [] : [{ region, failure }]));
+  const failures = unlisted.map(({ region, failure }): DiscoveryFailure => ({
+    cluster: { name: WHOLE_REGION, region },
+    resource: { kind: 'Region', namespace: null, name: region },
+    reason: `the clusters of ${region} could not be listed: ${failure}`,
+    remediation: `Give the auditor AWS credentials that allow eks:ListClusters in ${region} (for the command line: the AWS credential chain, e.g. AWS_PROFILE), then audit again.`,
+  }));
   const found = listed.flatMap(({ region, names }) => (names ?? []).map((name) => ({ region, name })));
   if (!request.clusters) return { refs: found, failures };
 
@@ -94,8 +104,22 @@ async function discover(request: EksFleetRequest): Promise<{ refs: ClusterRef[];
   const refs = found.filter((ref) => wanted.has(ref.name));
   const missing = [...wanted].filter((name) => !refs.some((ref) => ref.name === name));
   const searched = request.regions.join(', ');
+  const unlistedRegions = unlisted.map(({ region }) => region).join(', ');
+  // A name missing from the listings proves nothing when a region could not be listed: the cluster may be there.
+  const reasonFor = (name: string) =>
+    unlisted.length === 0
+      ? `no EKS cluster named ${name} in ${searched}`
+      : `EKS cluster ${name} could not be looked up: the clusters of ${unlistedRegions} could not be listed`;
   return {
     refs,
-    failures: [...failures, ...missing.map((name) => ({ cluster: { name }, reason: `no EKS cluster named ${name} in ${searched}` }))],
+    failures: [
+      ...failures,
+      ...missing.map((name): DiscoveryFailure => ({
+        cluster: { name },
+        resource: { kind: 'Cluster', namespace: null, name },
+        reason: reasonFor(name),
+        remediation: `Check the cluster name and the regions searched (${searched}), then audit again.`,
+      })),
+    ],
   };
 }

@@ -11,8 +11,8 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuditorConfig } from '../config.js';
 import { reportRun, type RunReport, type RunSummary } from './audit-run.js';
-import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
-import { auditEksFleet, fleetFailures, type EksFleetAudit } from './eks-fleet.js';
+import { failedClustersOf, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
+import { auditEksFleet, type EksFleetAudit } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 
 /** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
@@ -86,9 +86,6 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
         },
         onClusterDone: (audit) => logClusterDone(logger, audit),
       });
-      for (const failure of fleet.discoveryFailures) {
-        logger.warn('not audited', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason });
-      }
       report = await reportRun(
         invocation.runId,
         fleet,
@@ -129,7 +126,7 @@ function logClusterDone(logger: Logger, audit: ClusterAudit): void {
 /** The run's metrics, also for a run that failed part-way (what is unknown counts as 0; SuccessfulRuns is then 0). */
 function emitRunMetrics(metrics: Metrics, fleet: EksFleetAudit | undefined, report: RunReport | undefined, durationMs: number): void {
   const counts = report?.summary.findings ?? { PASS: 0, FAIL: 0, UNKNOWN: 0 };
-  const failed = report?.summary.failedClusters.length ?? (fleet ? fleetFailures(fleet).length : 0);
+  const failed = report?.summary.failedClusters.length ?? (fleet ? failedClustersOf(fleet.audits).length : 0);
   metrics.addMetric(RunMetric.ClustersAudited, MetricUnit.Count, fleet?.audits.length ?? 0);
   metrics.addMetric(RunMetric.FailedClusters, MetricUnit.Count, failed);
   metrics.addMetric(RunMetric.FindingsPass, MetricUnit.Count, counts.PASS);

@@ -57,3 +57,26 @@ export async function exampleSubset(folder: string, namespaces: string[]): Promi
   await writeFile(path, JSON.stringify({ ...capture, items }));
   return path;
 }
+
+/** What a child process of the command line left: its exit status and its output. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `bin/cli.ts audit …args` as a child process, as a user would, with exactly `env` (plus PATH) and killed after
+ * `timeoutMs`: a command that hangs fails its test instead of the suite.
+ */
+export async function runCliAudit(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliRun> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['tsx', 'bin/cli.ts', 'audit', ...args],
+      { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -70,7 +70,7 @@ describe('audit --kubeconfig', () => {
     expect(verdicts(liveFindings)).toEqual(verdicts(parse(offline.stdout())).map((line) => line.replace(/ Cluster \/cluster$/, ' Cluster /shop')));
   });
 
-  test('a cluster that rejects the credentials is reported as not audited, its findings UNKNOWN, the token never shown', async () => {
+  test('a cluster that rejects the credentials is reported as not audited, its findings UNKNOWN, exit 3, the token never shown', async () => {
     // Prepare
     const { io, stdout, stderr } = capturedIo();
 
@@ -79,7 +79,7 @@ describe('audit --kubeconfig', () => {
 
     // Assess
     const findings = stdout().trim().split('\n').map((line) => JSON.parse(line) as Finding);
-    expect(status).toBe(0);
+    expect(status).toBe(3);
     expect(stderr()).toMatch(/^warning: shop: not audited: 401 Unauthorized/);
     expect(findings.find((f) => f.check_id === 'control')?.status).toBe('UNKNOWN');
     expect(stdout() + stderr()).not.toContain('wrong-secret-token');

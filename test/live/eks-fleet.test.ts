@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Finding } from '../../lambda/audit/finding.js';
 import type { KubeInventory } from '../../lambda/audit/snapshot.js';
 import { createEksClient } from '../../lambda/collect/eks.js';
-import type { ClusterAudit } from '../../lambda/live/cluster-audit.js';
-import { WHOLE_REGION, auditEksFleet, fleetFailures, type EksFleetRequest } from '../../lambda/live/eks-fleet.js';
+import { failedClustersOf, type ClusterAudit } from '../../lambda/live/cluster-audit.js';
+import { WHOLE_REGION, auditEksFleet, type EksFleetRequest } from '../../lambda/live/eks-fleet.js';
 import type { KubeApiServer } from '../support/kube-api-server.js';
 import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, passingInventory, startEksApiServer } from './fixtures.js';
 
@@ -81,7 +81,7 @@ describe('auditEksFleet', () => {
     expect(gamma.failure).toMatch(/HTTP 500/);
     expect(control(gamma.findings)?.status).toBe('UNKNOWN');
     expect(new Set(gamma.findings.map((finding) => finding.status))).toEqual(new Set(['UNKNOWN']));
-    expect(fleetFailures(fleet)).toEqual([{ cluster: gamma.cluster, reason: gamma.failure }]);
+    expect(failedClustersOf(fleet.audits)).toEqual([{ cluster: gamma.cluster, reason: gamma.failure }]);
     expect(broken.requests.some((entry) => entry.path === '/api/v1/namespaces' && entry.status === 200)).toBe(true);
   });
 
@@ -136,7 +136,7 @@ describe('auditEksFleet', () => {
     expect(peak).toBe(2);
   });
 
-  it('reports a region that cannot be listed and still audits the other regions', async () => {
+  it('reports a region that cannot be listed as an UNKNOWN finding on the region, and still audits the other regions', async () => {
     // Prepare
     const failing = createEksClient('eu-central-1');
     const working = createEksClient(REGION);
@@ -153,13 +153,24 @@ describe('auditEksFleet', () => {
     );
 
     // Assess
-    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['alpha']);
-    expect(fleet.discoveryFailures).toEqual([
-      { cluster: { name: WHOLE_REGION, region: 'eu-central-1' }, reason: expect.stringMatching(/ListClusters failed in eu-central-1: AccessDeniedException/) },
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual([WHOLE_REGION, 'alpha']);
+    const region = auditOf(fleet.audits, WHOLE_REGION);
+    expect(region.cluster).toEqual({ name: WHOLE_REGION, region: 'eu-central-1' });
+    expect(region.failure).toMatch(/^the clusters of eu-central-1 could not be listed: eks:ListClusters failed in eu-central-1: AccessDeniedException/);
+    expect(region.findings).toEqual([
+      expect.objectContaining({
+        check_id: 'control',
+        status: 'UNKNOWN',
+        severity: 'Medium',
+        resource: { kind: 'Region', namespace: null, name: 'eu-central-1' },
+        cluster: { name: WHOLE_REGION, arn: null, account_id: null, region: 'eu-central-1' },
+        message: `C-0230 cannot be decided: ${region.failure}.`,
+        remediation: expect.stringContaining('eks:ListClusters in eu-central-1'),
+      }),
     ]);
   });
 
-  it('audits only the named clusters, reporting a name found in no region', async () => {
+  it('audits only the named clusters, reporting a name found in no region as an UNKNOWN finding on it', async () => {
     // Prepare
     serveRegion(REGION, { alpha: { server: healthy }, beta: { server: healthy } });
 
@@ -167,8 +178,26 @@ describe('auditEksFleet', () => {
     const fleet = await auditEksFleet(request({ clusters: ['beta', 'ghost'], filters: { include: ['alpha'], exclude: ['beta'] } }));
 
     // Assess
-    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['beta']);
-    expect(fleet.discoveryFailures).toEqual([{ cluster: { name: 'ghost' }, reason: `no EKS cluster named ghost in ${REGION}` }]);
+    expect(fleet.audits.map((audit) => audit.cluster.name)).toEqual(['ghost', 'beta']);
+    const ghost = auditOf(fleet.audits, 'ghost');
+    expect(ghost.failure).toBe(`no EKS cluster named ghost in ${REGION}`);
+    expect(ghost.findings.map((finding) => [finding.check_id, finding.status, finding.resource])).toEqual([
+      ['control', 'UNKNOWN', { kind: 'Cluster', namespace: null, name: 'ghost' }],
+    ]);
+  });
+
+  it('never says a named cluster does not exist when a region could not be listed', async () => {
+    // Prepare
+    eks.on(ListClustersCommand).rejects(Object.assign(new Error('The security token included in the request is invalid'), { name: 'UnrecognizedClientException' }));
+
+    // Act
+    const fleet = await auditEksFleet(request({ clusters: ['ghost'] }));
+
+    // Assess
+    expect(failedClustersOf(fleet.audits)).toEqual([
+      { cluster: { name: WHOLE_REGION, region: REGION }, reason: expect.stringMatching(/^the clusters of eu-west-1 could not be listed: .*UnrecognizedClientException/) },
+      { cluster: { name: 'ghost' }, reason: `EKS cluster ghost could not be looked up: the clusters of ${REGION} could not be listed` },
+    ]);
   });
 
   it('applies the name filters when discovering every cluster', async () => {
