@@ -222,6 +222,15 @@ export interface CollectionProblem {
   remediation?: string;
 }
 
+/** An input object left out of the snapshot because it could not be read: the audit of its cluster is incomplete. */
+export interface SkippedObject {
+  /** Where it was: `cluster.json: items[4]`. */
+  place: string;
+  /** What it is, as far as it could be told: `NetworkPolicy shop/allow-web`, `no kind no name`. */
+  object: string;
+  reason: string;
+}
+
 export interface ClusterSnapshot {
   cluster: ClusterIdentity;
   /** `undefined` when the EKS API was not read (offline without `--eks-cluster`, or a non-EKS kubeconfig context). */
@@ -230,4 +239,6 @@ export interface ClusterSnapshot {
   addons?: EksAddon[];
   kube: KubeInventory;
   problems: CollectionProblem[];
+  /** Input objects that were skipped as unreadable; their absence makes the `control` verdict UNKNOWN, never PASS. */
+  skipped?: SkippedObject[];
 }

@@ -3,7 +3,8 @@
  * what is kept of each object, and which kinds were read at all. Shared by offline loading and live collection, so
  * both build the same snapshot from the same objects.
  */
-import type { ConfigMap, KubeInventory, KubeObject } from '../audit/snapshot.js';
+import type { ConfigMap, KubeInventory, KubeObject, SkippedObject } from '../audit/snapshot.js';
+import { preferredCopy, sameContent } from './object-copies.js';
 
 /** The kinds the audit reads, each with its inventory bucket. Any other kind is ignored. */
 export const INVENTORY_BUCKETS = {
@@ -63,14 +64,23 @@ export function retainedObject(object: KubeObject): KubeObject {
   return identity;
 }
 
+/** What became of an added object: `added` false for a repeat; `conflict` when it differs from the copy met first. */
+export interface AddOutcome {
+  added: boolean;
+  /** Two different copies of one object: `earlier` is where the first one was found, `kept` which copy stays and why. */
+  conflict?: { earlier?: string; kept: 'earlier' | 'later'; why: string };
+}
+
 /**
  * Collects objects into inventory buckets. A bucket exists once its kind is known to be read (an object of it was
  * added, or {@link markRead} said a list of it was read, even empty); kinds never read stay `undefined`, which is
- * what makes checks answer UNKNOWN instead of FAIL.
+ * what makes checks answer UNKNOWN instead of FAIL. Objects that could not be read are recorded as skipped, so the
+ * audit knows it is incomplete.
  */
 export class InventoryBuilder {
   private readonly buckets: Partial<Record<InventoryKind, KubeObject[]>> = {};
-  private readonly identities = new Set<string>();
+  private readonly entries = new Map<string, { index: number; place?: string }>();
+  private readonly skips: SkippedObject[] = [];
 
   /** Records that `kind` was read, even if no object of it follows. */
   markRead(kind: InventoryKind): void {
@@ -83,16 +93,40 @@ export class InventoryBuilder {
   }
 
   /**
-   * Adds an object of a read kind (see {@link retainedObject} for what is kept). The same object met twice (the same
-   * file given twice, overlapping captures) is kept once; returns false for such a repeat.
+   * Adds an object of a read kind found at `place` (see {@link retainedObject} for what is kept). The same object met
+   * twice with the same content (the same file given twice) is kept once; a different copy of it replaces the first
+   * only when {@link preferredCopy} prefers it, and the outcome names both copies for a warning.
    */
-  add(object: KubeObject & { kind: InventoryKind }): boolean {
-    const identity = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  add(object: KubeObject & { kind: InventoryKind }, place?: string): AddOutcome {
+    const group = object.apiVersion?.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const identity = JSON.stringify([group, object.kind, object.metadata.namespace ?? '', object.metadata.name]);
     this.markRead(object.kind);
-    if (this.identities.has(identity)) return false;
-    this.identities.add(identity);
-    this.buckets[object.kind]?.push(retainedObject(object));
-    return true;
+    const bucket = this.buckets[object.kind] as KubeObject[];
+    const retained = retainedObject(object);
+    const entry = this.entries.get(identity);
+    if (!entry) {
+      this.entries.set(identity, { index: bucket.length, ...(place === undefined ? {} : { place }) });
+      bucket.push(retained);
+      return { added: true };
+    }
+    const earlier = bucket[entry.index] as KubeObject;
+    if (sameContent(earlier, retained)) return { added: false };
+    const choice = preferredCopy(earlier, retained);
+    const conflict = { ...(entry.place === undefined ? {} : { earlier: entry.place }), kept: choice.keep, why: choice.why };
+    if (choice.keep === 'earlier') return { added: false, conflict };
+    bucket[entry.index] = retained;
+    this.entries.set(identity, { index: entry.index, ...(place === undefined ? {} : { place }) });
+    return { added: true, conflict };
+  }
+
+  /** Records an object that could not be read: the snapshot lists it, and the audit is incomplete. */
+  skip(skipped: SkippedObject): void {
+    this.skips.push(skipped);
+  }
+
+  /** The objects skipped so far, in the order they were met. */
+  skipped(): SkippedObject[] {
+    return [...this.skips];
   }
 
   /** The inventory: one array per read kind, `undefined` for the others. */

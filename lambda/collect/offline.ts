@@ -11,7 +11,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { ClusterSnapshot, CollectionProblem, EksAddon, KubeObject } from '../audit/snapshot.js';
+import type { ClusterSnapshot, CollectionProblem, EksAddon, KubeObject, SkippedObject } from '../audit/snapshot.js';
 import { parseDocuments } from './documents.js';
 import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
 import { clipped, InputError } from './input-error.js';
@@ -72,6 +72,7 @@ export async function loadOfflineSnapshot(
         kind: bucket,
         reason: sources.kube.length === 0 ? 'no --kube file was given' : `the input files hold no ${kind} objects`,
       })),
+    skipped: inventory.skipped(),
   };
 }
 
@@ -111,8 +112,9 @@ function addObject(
 ): void {
   const object = isRecord(item) ? item : undefined;
   const kind = typeof object?.kind === 'string' ? object.kind : listKind;
+  const place = `${file}: ${location}`;
   if (!object || kind === undefined) {
-    warn(`${file}: ${location} (${objectLabel(object, kind)}): ${object ? 'kind is missing' : 'not an object'}; skipped`);
+    skipObject({ place, object: objectLabel(object, kind), reason: object ? 'kind is missing' : 'not an object' }, inventory, warn);
     return;
   }
   // Captures may hold kinds the audit does not read (Deployments, Services, …): they are simply not part of it.
@@ -120,12 +122,22 @@ function addObject(
   inventory.markRead(kind);
   const problem = objectProblem(kind, object);
   if (problem) {
-    warn(`${file}: ${location} (${objectLabel(object, kind)}): ${problem}; skipped`);
+    skipObject({ place, object: objectLabel(object, kind), reason: problem }, inventory, warn);
     return;
   }
   const typed = object as unknown as KubeObject;
   // Only kind-less items of a typed list need a copy that carries their kind.
-  inventory.add(typed.kind === kind ? (typed as KubeObject & { kind: InventoryKind }) : { ...typed, kind });
+  const { conflict } = inventory.add(typed.kind === kind ? (typed as KubeObject & { kind: InventoryKind }) : { ...typed, kind }, place);
+  if (conflict) {
+    const kept = conflict.kept === 'later' ? place : conflict.earlier;
+    warn(`${place} (${objectLabel(object, kind)}): differs from the copy at ${conflict.earlier}; kept the copy at ${kept} (${conflict.why})`);
+  }
+}
+
+/** An object that cannot be read is skipped, with a warning, and recorded: the audit is then incomplete, never clean. */
+function skipObject(skipped: SkippedObject, inventory: InventoryBuilder, warn: (message: string) => void): void {
+  warn(`${skipped.place} (${skipped.object}): ${skipped.reason}; skipped`);
+  inventory.skip(skipped);
 }
 
 /** `Kind namespace/name` for warnings, with a long or missing name shown as such. */

@@ -156,6 +156,20 @@ describe('bad objects are skipped with one warning naming file, place and object
     ]);
   });
 
+  test('every skipped object is recorded in the snapshot with its place, so the audit knows it is incomplete', async () => {
+    // Prepare
+    const file = await folder.write('cluster.json', list([pod('shop', 'web-1'), 'not an object', { kind: 'Pod', metadata: { namespace: 'shop' } }]));
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warnings().warn);
+
+    // Assess
+    expect(snapshot.skipped).toEqual([
+      { place: `${file}: items[1]`, object: 'no kind no name', reason: 'not an object' },
+      { place: `${file}: items[2]`, object: 'Pod shop/no name', reason: 'metadata.name is missing' },
+    ]);
+  });
+
   test('a NetworkPolicy whose selector has an unknown operator is skipped with a warning naming the policy', async () => {
     // Prepare
     const bad = networkPolicy('shop', 'allow-web', {

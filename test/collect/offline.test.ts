@@ -147,6 +147,67 @@ describe('kubectl output shapes', () => {
   });
 });
 
+describe('two different copies of one object', () => {
+  const versioned = (name: string, resourceVersion: string | undefined, labels: Record<string, string>) => {
+    const object = pod('shop', name, labels) as { metadata: Record<string, unknown> };
+    if (resourceVersion !== undefined) object.metadata.resourceVersion = resourceVersion;
+    return object;
+  };
+
+  test('the copy with the higher resourceVersion is kept, with a warning naming both places', async () => {
+    // Prepare: the newer copy comes first, so "the later file wins" would keep the wrong one
+    const newer = await folder.write('newer.json', list([versioned('web-1', '120', { app: 'new' })]));
+    const older = await folder.write('older.json', list([pod('shop', 'web-0'), versioned('web-1', '98', { app: 'old' })]));
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [newer, older], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.pods?.map((object) => [object.metadata.name, object.metadata.labels])).toEqual([
+      ['web-1', { app: 'new' }],
+      ['web-0', {}],
+    ]);
+    expect(lines.filter((line) => line.includes('differs'))).toEqual([
+      `${older}: items[1] (Pod shop/web-1): differs from the copy at ${newer}: items[0]; kept the copy at ${newer}: items[0] (higher resourceVersion 120 > 98)`,
+    ]);
+  });
+
+  test('without resourceVersions to compare, the copy of the later file is kept', async () => {
+    // Prepare
+    const first = await folder.write('a.json', list([versioned('web-1', undefined, { app: 'a' })]));
+    const second = await folder.write('b.json', list([versioned('web-1', '7', { app: 'b' })]));
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [first, second], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.pods?.map((object) => object.metadata.labels)).toEqual([{ app: 'b' }]);
+    expect(lines.filter((line) => line.includes('differs'))).toEqual([
+      `${second}: items[0] (Pod shop/web-1): differs from the copy at ${first}: items[0]; kept the copy at ${second}: items[0] (the later one: no higher resourceVersion tells them apart)`,
+    ]);
+  });
+
+  test('copies that differ only in the order of their keys (a JSON and a YAML capture) are one object, silently', async () => {
+    // Prepare
+    const json = await folder.write('a.json', list([pod('shop', 'web-1', { app: 'web' })]));
+    const yaml = await folder.write(
+      'b.yaml',
+      ['kind: Pod', 'apiVersion: v1', 'status: {phase: Running}', 'metadata: {namespace: shop, name: web-1, labels: {app: web}, uid: uid-shop-web-1}',
+        'spec: {containers: [{image: "nginx:1.27", name: app}], nodeName: ip-10-0-1-10.eu-west-1.compute.internal}', ''].join('\n'),
+    );
+    const { warn, lines } = warnings();
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [json, yaml], eksAddons: [] }, warn);
+
+    // Assess
+    expect(snapshot.kube.pods).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('differs'))).toEqual([]);
+  });
+});
+
 describe('which kinds were read', () => {
   test('with Pods present, absent NetworkPolicies, ReplicaSets, Jobs and ConfigMaps are taken as none, with a warning each', async () => {
     // Prepare

@@ -4,6 +4,8 @@
  */
 import type { AuditContext, CheckVerdict } from '../check.js';
 import { CONTROL_ID, CheckId, Severity, Status } from '../finding.js';
+import { countOf, listNames } from '../findings.js';
+import type { SkippedObject } from '../snapshot.js';
 
 /** The verdicts one check gave, with the severity the registry assigns it. */
 export interface CheckOutcome {
@@ -30,26 +32,46 @@ function describeTallies(tallies: ReadonlyArray<[CheckId, Tally]>, field: 'fail'
     .join(', ');
 }
 
+/** At most this many skipped objects are listed in the evidence; the count says how many there were. */
+export const SKIPPED_LISTED = 100;
+
+const SKIPPED_REMEDIATION =
+  'Fix or capture again the input objects that were skipped (the evidence names each one, where it was and why), audit again, and resolve the failing or undecided Medium checks: each of their findings carries its own remediation.';
+
+/** "3 input objects were skipped as unreadable (cluster.json: items[4] (Pod shop/a), …)". */
+function describeSkipped(skipped: readonly SkippedObject[]): string {
+  const places = listNames(skipped.map((entry) => `${entry.place} (${entry.object})`));
+  return `${countOf(skipped.length, 'input object was', 'input objects were')} skipped as unreadable (${places})`;
+}
+
 /**
  * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it): FAIL if any failed,
- * else UNKNOWN if any is UNKNOWN, else PASS. The message counts failures and unknowns per check.
+ * else UNKNOWN if any is UNKNOWN or input objects were skipped (what they held is unknown: a skipped pod could be the
+ * one no policy covers), else PASS. The message counts failures and unknowns per check; the evidence lists what was
+ * skipped and where.
  */
 export const controlCheck = {
   id: CheckId.Control,
-  evaluate({ model }: AuditContext, earlier: readonly CheckOutcome[]): CheckVerdict[] {
+  evaluate({ model, snapshot }: AuditContext, earlier: readonly CheckOutcome[]): CheckVerdict[] {
     const tallies = earlier
       .filter((outcome) => outcome.severity === Severity.Medium)
       .map((outcome): [CheckId, Tally] => [outcome.id, tally(outcome.verdicts)]);
     const failures = describeTallies(tallies, 'fail');
     const unknowns = describeTallies(tallies, 'unknown');
-    const evidence = { medium_checks: Object.fromEntries(tallies) };
+    const skipped = snapshot.skipped ?? [];
+    const evidence = {
+      medium_checks: Object.fromEntries(tallies),
+      ...(skipped.length > 0 ? { skipped_objects: skipped.slice(0, SKIPPED_LISTED), skipped_count: skipped.length } : {}),
+    };
+    const undecided = [unknowns, skipped.length > 0 ? describeSkipped(skipped) : ''].filter(Boolean).join('; ');
     const resource = model.cluster;
+    const remediation = skipped.length > 0 ? { remediation: SKIPPED_REMEDIATION } : {};
     if (failures) {
-      const also = unknowns ? `; not decided: ${unknowns}` : '';
-      return [{ status: Status.Fail, resource, message: `${CONTROL_ID} fails: ${failures}${also}.`, evidence }];
+      const also = undecided ? `; not decided: ${undecided}` : '';
+      return [{ status: Status.Fail, resource, message: `${CONTROL_ID} fails: ${failures}${also}.`, evidence, ...remediation }];
     }
-    if (unknowns) {
-      return [{ status: Status.Unknown, resource, message: `${CONTROL_ID} cannot be decided: ${unknowns}.`, evidence }];
+    if (undecided) {
+      return [{ status: Status.Unknown, resource, message: `${CONTROL_ID} cannot be decided: ${undecided}.`, evidence, ...remediation }];
     }
     const checked = tallies.map(([id]) => id).join(', ');
     return [{ status: Status.Pass, resource, message: `${CONTROL_ID} passes: every Medium check passed (${checked}).`, evidence }];

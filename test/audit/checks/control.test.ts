@@ -58,6 +58,39 @@ describe('control', () => {
     expect(rollUp(earlier).map((v) => [v.status, v.message])).toEqual([[Status.Unknown, 'C-0230 cannot be decided: engine 1 UNKNOWN.']]);
   });
 
+  it('is UNKNOWN when input objects were skipped, even though every Medium check passed, listing them in the evidence', () => {
+    // Prepare
+    const skipped = [
+      { place: 'cluster.json: items[4]', object: 'Pod shop/web-1', reason: 'spec.hostNetwork is not true or false' },
+      { place: 'cluster.json: items[9]', object: 'no kind no name', reason: 'not an object' },
+    ];
+    const earlier = [{ id: CheckId.Engine, severity: Severity.Medium, verdicts: verdicts(Status.Pass) }];
+
+    // Act
+    const [verdict] = controlCheck.evaluate(context(snapshot({}, { skipped })), earlier);
+
+    // Assess
+    expect(verdict).toMatchObject({
+      status: Status.Unknown,
+      message:
+        'C-0230 cannot be decided: 2 input objects were skipped as unreadable (cluster.json: items[4] (Pod shop/web-1), cluster.json: items[9] (no kind no name)).',
+      evidence: { skipped_objects: skipped, skipped_count: 2 },
+      remediation: expect.stringMatching(/^Fix or capture again the input objects that were skipped/),
+    });
+  });
+
+  it('still fails when objects were skipped and a Medium check failed, naming the skipped ones as undecided', () => {
+    const skipped = [{ place: 'a.json: items[0]', object: 'Pod shop/x', reason: 'metadata.namespace is missing' }];
+    const earlier = [{ id: CheckId.Engine, severity: Severity.Medium, verdicts: verdicts(Status.Fail) }];
+
+    const [verdict] = controlCheck.evaluate(context(snapshot({}, { skipped })), earlier);
+
+    expect([verdict?.status, verdict?.message]).toEqual([
+      Status.Fail,
+      'C-0230 fails: engine 1 FAIL; not decided: 1 input object was skipped as unreadable (a.json: items[0] (Pod shop/x)).',
+    ]);
+  });
+
   it('ignores Low and Informational checks', () => {
     const earlier = [
       { id: CheckId.Engine, severity: Severity.Medium, verdicts: verdicts(Status.Pass) },
