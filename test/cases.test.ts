@@ -131,6 +131,9 @@ describe('comparing findings with a case', () => {
       resource: { kind, namespace, name },
       evidence: { enforced: false, pods: ['a', 'b'], drift: 'add-on on, agent off' },
       requirements: ['CIS EKS 5.4.4'],
+      first_seen: '2025-06-02T06:00:00.000Z',
+      change: null,
+      suppression: null,
     };
   }
 

@@ -2,7 +2,7 @@
  * The contract between a check and the code that runs it: a check is a pure function of the audit context that
  * returns verdicts; titles, severities, requirements and default remediation live in `checks/index.ts`, not here.
  */
-import type { FindingResource, AuditOptions, Status, CheckId } from './finding.js';
+import type { FindingResource, AuditOptions, Status, CheckId, FindingSuppression } from './finding.js';
 import type { ClusterSnapshot, DaemonSet } from './snapshot.js';
 import type { AuditModel } from './model.js';
 
@@ -46,6 +46,8 @@ export interface CheckVerdict {
   /** Overrides the check's default remediation (e.g. a manifest naming the namespace). */
   remediation?: string;
   evidence?: Record<string, unknown>;
+  /** Set by the runner, never by a check: the suppression entry that matched (the `control` roll-up reads it). */
+  suppression?: FindingSuppression;
 }
 
 /** A check: its id and a pure function of the context. */

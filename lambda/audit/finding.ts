@@ -3,7 +3,8 @@
  * (JSON Lines in S3, read by Athena; `--format jsonl`), mapping one-to-one onto ASFF and OCSF class 2003.
  */
 
-export const SCHEMA_VERSION = '1.0';
+/** 1.1 added the lifecycle fields `first_seen`, `change` and `suppression`; a 1.0 reader skips them unharmed. */
+export const SCHEMA_VERSION = '1.1';
 export const CONTROL_ID = 'C-0230';
 
 export const Status = { Pass: 'PASS', Fail: 'FAIL', Unknown: 'UNKNOWN' } as const;
@@ -47,6 +48,21 @@ export interface FindingResource {
   name: string;
 }
 
+/**
+ * How a finding moved since the previous run of its cluster: `new` failing now and not then, `ongoing` failing now and
+ * then, `resolved` failing then and passing (or gone) now; `null` otherwise, or when no previous run was consulted.
+ */
+export const Change = { New: 'new', Ongoing: 'ongoing', Resolved: 'resolved' } as const;
+export type Change = (typeof Change)[keyof typeof Change];
+
+/** The suppression entry that matched a finding: why, until when, and which entry (`<source>#<position>`). */
+export interface FindingSuppression {
+  reason: string;
+  /** The last day (UTC, `YYYY-MM-DD`) the entry applies. */
+  expires: string;
+  entry: string;
+}
+
 export interface Finding {
   schema_version: string;
   finding_id: string;
@@ -63,6 +79,11 @@ export interface Finding {
   resource: FindingResource;
   evidence: Record<string, unknown>;
   requirements: string[];
+  /** When this `finding_id` was first observed with its current status, without interruption (ISO-8601 UTC). */
+  first_seen: string;
+  change: Change | null;
+  /** Set when an unexpired suppression entry matches: the status stays, but a FAIL neither alerts nor fails the run. */
+  suppression: FindingSuppression | null;
 }
 
 /** How one audit run is identified and what it leaves out. */
@@ -72,7 +93,19 @@ export interface AuditOptions {
   observedAt: Date;
   /** Namespaces that get no namespace or workload findings (their objects still feed engine detection). */
   excludedNamespaces: readonly string[];
+  /** Which suppression applies to a verdict, if any (lambda/lifecycle/suppressions.ts builds it); none when absent. */
+  suppress?: SuppressionMatcher;
 }
+
+/** What a suppression entry is matched against: the check, the cluster's name and the resource. */
+export interface SuppressionSubject {
+  checkId: CheckId;
+  cluster: string;
+  resource: FindingResource;
+}
+
+/** The suppression of the first unexpired entry matching `subject`, or null. */
+export type SuppressionMatcher = (subject: SuppressionSubject) => FindingSuppression | null;
 
 /** The default exclusions; an empty list is strict CIS. */
 export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];

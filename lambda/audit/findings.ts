@@ -31,10 +31,17 @@ export interface CheckDescription {
  * resource keeps its id from run to run.
  */
 export function findingId(checkId: CheckId, cluster: ClusterIdentity, resource: FindingResource): string {
-  const clusterKey = cluster.arn ?? `${cluster.region ?? ''}/${cluster.name}`;
   // A JSON array keeps the parts apart: no choice of names can make two different identities hash the same input.
-  const identity = JSON.stringify([CONTROL_ID, checkId, clusterKey, resource.kind, resource.namespace, resource.name]);
+  const identity = JSON.stringify([CONTROL_ID, checkId, clusterKey(cluster), resource.kind, resource.namespace, resource.name]);
   return createHash('sha256').update(identity).digest('hex');
+}
+
+/**
+ * The cluster part of a finding's identity: its ARN when known, else region and name. Runs of one cluster are matched
+ * by it (changes since the previous run), so it is the one definition both use.
+ */
+export function clusterKey(cluster: { name: string; arn?: string | null; region?: string | null }): string {
+  return cluster.arn ?? `${cluster.region ?? ''}/${cluster.name}`;
 }
 
 // arn:<partition>:eks:<region>:<account>:cluster/<name>
@@ -74,6 +81,10 @@ export function toFinding(
     resource: { ...verdict.resource },
     evidence: verdict.evidence ?? {},
     requirements: [...check.requirements],
+    // No history yet: lambda/lifecycle/changes.ts fills both in against the previous run.
+    first_seen: options.observedAt.toISOString(),
+    change: null,
+    suppression: verdict.suppression ?? null,
   };
 }
 

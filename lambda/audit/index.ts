@@ -6,7 +6,7 @@ import type { AuditContext, CheckVerdict } from './check.js';
 import { CHECKS } from './checks/index.js';
 import type { CheckOutcome } from './checks/control.js';
 import { detectEngine } from './engines.js';
-import { Status, type AuditOptions, type Finding } from './finding.js';
+import { Status, type AuditOptions, type CheckId, type Finding } from './finding.js';
 import { compareResources, toFinding } from './findings.js';
 import { buildModel, unreadInputVerdict } from './model.js';
 import type { ClusterSnapshot } from './snapshot.js';
@@ -25,9 +25,16 @@ function nothingToEvaluate({ model, options }: AuditContext, scope: string): Che
   };
 }
 
+/** `verdict` with the suppression that matches it, when the run has suppressions and one does. */
+function withSuppression(verdict: CheckVerdict, checkId: CheckId, { snapshot, options }: AuditContext): CheckVerdict {
+  const suppression = options.suppress?.({ checkId, cluster: snapshot.cluster.name, resource: verdict.resource });
+  return suppression ? { ...verdict, suppression } : verdict;
+}
+
 /**
  * Audits one cluster: builds the model and the engine verdict once, evaluates every registered check in registry
- * order (a check whose input was not read gives one UNKNOWN instead), and returns the findings sorted by check
+ * order (a check whose input was not read gives one UNKNOWN instead), marks the verdicts a suppression entry matches
+ * (before `control` rolls them up), and returns the findings sorted by check
  * (registry order), then resource kind, namespace and name. Pure: the same snapshot and options give the same output.
  */
 export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions): Finding[] {
@@ -42,7 +49,9 @@ export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions):
   for (const entry of CHECKS) {
     const unread = unreadInputVerdict(snapshot, entry.needs);
     const evaluated = unread ? [unread] : entry.check.evaluate(context, [...outcomes]);
-    const verdicts = evaluated.length > 0 ? evaluated : [nothingToEvaluate(context, entry.scope)];
+    const verdicts = (evaluated.length > 0 ? evaluated : [nothingToEvaluate(context, entry.scope)]).map((verdict) =>
+      withSuppression(verdict, entry.id, context),
+    );
     outcomes.push({ id: entry.id, severity: entry.severity, verdicts });
     const sorted = [...verdicts].sort((left, right) => compareResources(left.resource, right.resource));
     findings.push(...sorted.map((verdict) => toFinding(verdict, entry, snapshot.cluster, options)));

@@ -16,6 +16,7 @@ import {
 import { withoutUndefined } from '../audit/records.js';
 import type { ClusterIdentity, CollectionProblem, EksAddon, EksCluster } from '../audit/snapshot.js';
 import { awsFailureText, sdkMetadata } from '../aws-failure.js';
+import { globPattern } from '../glob.js';
 import { clusterIdentity as describedClusterIdentity } from './eks-describe.js';
 
 /**
@@ -196,12 +197,6 @@ async function regionOf(eks: EKSClient): Promise<string> {
   } catch {
     return 'the configured region';
   }
-}
-
-/** A whole-name matcher for a glob with `*` (any run of characters) and `?` (one character). */
-function globPattern(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
 }
 
 /** The fields the audit reads, as the offline loader reads them from describe-cluster output; absent ones left out. */

@@ -45,6 +45,9 @@ export const FINDINGS_COLUMNS: ReadonlyArray<GlueColumn> = [
   { name: 'cluster', type: 'struct<name:string,arn:string,account_id:string,region:string>' },
   { name: 'resource', type: 'struct<kind:string,namespace:string,name:string>' },
   { name: 'requirements', type: 'array<string>' },
+  { name: 'first_seen', type: 'string' },
+  { name: 'change', type: 'string' },
+  { name: 'suppression', type: 'struct<reason:string,expires:string,entry:string>' },
 ];
 
 /** The partition column: the `dt=YYYY-MM-DD` folder of the store layout (partition projection on the stack side). */
@@ -65,7 +68,7 @@ export interface SavedQuery {
  */
 function latestRunFindings(table: string): string {
   return `SELECT cluster.name AS cluster_name, cluster.region AS region, cluster.account_id AS account_id,
-         run_id, observed_at, check_id, status, severity, message,
+         run_id, observed_at, check_id, status, severity, message, suppression,
          CASE WHEN resource.kind = 'Namespace' THEN resource.name ELSE resource.namespace END AS namespace,
          max(observed_at) OVER (PARTITION BY cluster.account_id, cluster.region, cluster.name) AS latest_observed_at
   FROM ${table}`;
@@ -86,14 +89,24 @@ ORDER BY cluster_name, region, account_id`,
   {
     name: 'failures-by-check-and-namespace',
     description:
-      "Failed findings of each cluster's most recent run, counted by check and namespace (the control roll-up left out)",
+      "Failed findings of each cluster's most recent run, counted by check and namespace (the control roll-up and suppressed failures left out)",
     sql: (table) => `SELECT cluster_name, region, account_id, check_id, severity, namespace, count(*) AS failures
 FROM (
   ${latestRunFindings(table)}
 ) latest
-WHERE observed_at = latest_observed_at AND status = 'FAIL' AND check_id <> 'control'
+WHERE observed_at = latest_observed_at AND status = 'FAIL' AND check_id <> 'control' AND suppression IS NULL
 GROUP BY cluster_name, region, account_id, check_id, severity, namespace
 ORDER BY failures DESC, cluster_name, region, account_id, check_id, namespace`,
+  },
+  {
+    name: 'new-failures-per-day',
+    description: 'Failures that were not failing in the previous run of their cluster, per day (suppressed ones left out)',
+    sql: (table) => `SELECT ${PARTITION_KEY} AS day, cluster.name AS cluster_name, cluster.region AS region,
+       cluster.account_id AS account_id, check_id, severity, resource.kind AS resource_kind, resource.namespace AS resource_namespace, resource.name AS resource_name, message, run_id
+FROM ${table}
+WHERE status = 'FAIL' AND change = 'new' AND suppression IS NULL
+ORDER BY day, cluster_name, region, account_id, CASE severity WHEN 'Medium' THEN 0 WHEN 'Low' THEN 1 ELSE 2 END,
+         check_id, resource_kind, resource_namespace, resource_name`,
   },
   {
     name: 'trend-per-day',

@@ -89,6 +89,9 @@ describe('toFinding', () => {
       resource: RESOURCE,
       evidence: { uncovered_count: 2 },
       requirements: ['CIS EKS 5.4.4'],
+      first_seen: '2025-06-02T06:00:00.000Z',
+      change: null,
+      suppression: null,
     });
   });
 

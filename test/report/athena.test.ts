@@ -10,6 +10,8 @@ import type { Finding } from '../../lambda/audit/finding.js';
 import { FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES, runFailuresQuery } from '../../lambda/report/athena.js';
 import { writeFindingsToDirectory } from '../../lambda/report/local-store.js';
 import { FINDINGS_PREFIX } from '../../lambda/report/store-layout.js';
+import { clusterKey } from '../../lambda/audit/findings.js';
+import { annotateRun } from '../../lambda/lifecycle/changes.js';
 import { finding, findingCluster } from './fixtures.js';
 
 const TABLE = 'findings';
@@ -64,6 +66,14 @@ function run2(): Finding[] {
     finding({ ...at, cluster: dev, check_id: 'control', resource: { kind: 'Cluster', namespace: null, name: 'dev' }, message: 'dev fails on day 2' }),
     finding({ ...at, cluster: dev, check_id: 'namespace-coverage', severity: 'Medium', resource: { kind: 'Namespace', namespace: null, name: 'team-x' } }),
     finding({ ...at, cluster: dev, check_id: 'permissive-policy', severity: 'Low', resource: { kind: 'NetworkPolicy', namespace: 'team-x', name: 'allow-all' } }),
+    finding({
+      ...at,
+      cluster: dev,
+      check_id: 'default-deny',
+      severity: 'Low',
+      resource: { kind: 'Namespace', namespace: null, name: 'team-x' },
+      suppression: { reason: 'accepted', expires: '2024-12-31', entry: 'suppressions.yaml#1' },
+    }),
   ];
 }
 
@@ -73,7 +83,10 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'athena-'));
-    await writeFindingsToDirectory(directory, [...run1(), ...run2()]);
+    // Each run annotated against the one before, as the handler and --previous do.
+    const first = annotateRun(run1(), () => undefined);
+    const second = annotateRun(run2(), (cluster) => first.filter((item) => clusterKey(item.cluster) === cluster));
+    await writeFindingsToDirectory(directory, [...first, ...second]);
     connection = await (await DuckDBInstance.create(':memory:')).connect();
     const columns = FINDINGS_COLUMNS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
     const partitions = FINDINGS_PARTITION_KEYS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
@@ -107,7 +120,7 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     const [summary] = await rows(sql);
 
     // Assess
-    expect(summary).toEqual({ findings: 17, days: 2, with_requirements: 17 });
+    expect(summary).toEqual({ findings: 19, days: 2, with_requirements: 19 });
   });
 
   it('latest verdict per cluster takes each cluster\'s newest run, same-named clusters of two accounts apart', async () => {
@@ -153,8 +166,8 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     expect(trend).toEqual([
       { day: '2024-05-01', status: 'FAIL', findings: 4, runs: 1 },
       { day: '2024-05-01', status: 'PASS', findings: 5, runs: 1 },
-      { day: '2024-05-02', status: 'FAIL', findings: 7, runs: 1 },
-      { day: '2024-05-02', status: 'PASS', findings: 1, runs: 1 },
+      { day: '2024-05-02', status: 'FAIL', findings: 8, runs: 1 },
+      { day: '2024-05-02', status: 'PASS', findings: 2, runs: 1 },
     ]);
   });
 
@@ -173,7 +186,45 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
       ['prod', 'namespace-coverage', 'Medium', 'team-b'],
       ['prod', 'workload-coverage', 'Medium', 'report'],
       ['prod', 'workload-coverage', 'Medium', 'web'],
+      ['dev', 'default-deny', 'Low', 'team-x'],
       ['dev', 'permissive-policy', 'Low', 'allow-all'],
+    ]);
+  });
+
+  it('new failures per day lists what failed and had not failed in the previous run, without the suppressed ones', async () => {
+    // Prepare
+    const sql = savedQuery('new-failures-per-day');
+
+    // Act
+    const failures = await rows(sql);
+
+    // Assess: day 1 has no previous run (all new); on day 2 team-b and prod's control go on, dev's default-deny is suppressed.
+    expect(failures.map((row) => [row.day, row.cluster_name, row.check_id, row.resource_name])).toEqual([
+      ['2024-05-01', 'prod', 'control', 'prod'],
+      ['2024-05-01', 'prod', 'namespace-coverage', 'team-a'],
+      ['2024-05-01', 'prod', 'namespace-coverage', 'team-b'],
+      ['2024-05-01', 'prod', 'workload-coverage', 'api'],
+      ['2024-05-02', 'dev', 'control', 'dev'],
+      ['2024-05-02', 'dev', 'namespace-coverage', 'team-x'],
+      ['2024-05-02', 'dev', 'permissive-policy', 'allow-all'],
+      ['2024-05-02', 'prod', 'workload-coverage', 'report'],
+      ['2024-05-02', 'prod', 'workload-coverage', 'web'],
+    ]);
+  });
+
+  it('keeps the lifecycle columns queryable: the gone workload of day 1 is a resolved PASS on day 2', async () => {
+    // Prepare
+    const sql = `SELECT resource.name AS name, status, change, first_seen, suppression.entry AS entry FROM ${TABLE}
+      WHERE dt = '2024-05-02' AND (change = 'resolved' OR suppression IS NOT NULL) ORDER BY name`;
+
+    // Act
+    const resolved = await rows(sql);
+
+    // Assess
+    expect(resolved).toEqual([
+      { name: 'api', status: 'PASS', change: 'resolved', first_seen: '2024-05-02T06:00:00.000Z', entry: null },
+      { name: 'team-a', status: 'PASS', change: 'resolved', first_seen: '2024-05-02T06:00:00.000Z', entry: null },
+      { name: 'team-x', status: 'FAIL', change: 'new', first_seen: '2024-05-02T06:00:00.000Z', entry: 'suppressions.yaml#1' },
     ]);
   });
 

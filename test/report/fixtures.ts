@@ -31,6 +31,9 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
     resource: { kind: 'Namespace', namespace: null, name: 'team-a' },
     evidence: { policies: 0, pods: 3 },
     requirements: ['CIS EKS 4.3.2', 'CIS EKS 5.4.4'],
+    first_seen: '2024-05-01T06:00:00.000Z',
+    change: null,
+    suppression: null,
   };
   const merged = { ...base, ...overrides };
   const id = `${merged.check_id}/${merged.cluster.account_id}/${merged.cluster.region}/${merged.cluster.name}/${merged.resource.kind}/${merged.resource.namespace ?? ''}/${merged.resource.name}`;

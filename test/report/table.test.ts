@@ -21,6 +21,9 @@ function finding(check: CheckId, status: Finding['status'], resource: Partial<Fi
     resource: { kind: 'Namespace', namespace: null, name: 'x', ...resource },
     evidence: {},
     requirements: ['CIS EKS 5.4.4'],
+    first_seen: '2026-11-26T17:21:05.000Z',
+    change: null,
+    suppression: null,
     ...extra,
   };
 }

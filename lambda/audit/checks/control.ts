@@ -14,21 +14,27 @@ export interface CheckOutcome {
   verdicts: readonly CheckVerdict[];
 }
 
+/** A check's verdicts counted; `fail` counts only unsuppressed failures, `suppressed` the others. */
 interface Tally {
   pass: number;
   fail: number;
   unknown: number;
+  suppressed: number;
 }
 
 function tally(verdicts: readonly CheckVerdict[]): Tally {
-  const count = (status: Status) => verdicts.filter((verdict) => verdict.status === status).length;
-  return { pass: count(Status.Pass), fail: count(Status.Fail), unknown: count(Status.Unknown) };
+  const count = (status: Status, suppressed: boolean) =>
+    verdicts.filter((verdict) => verdict.status === status && (verdict.suppression !== undefined) === suppressed).length;
+  const all = (status: Status) => count(status, false) + count(status, true);
+  return { pass: all(Status.Pass), fail: count(Status.Fail, false), unknown: all(Status.Unknown), suppressed: count(Status.Fail, true) };
 }
 
-function describeTallies(tallies: ReadonlyArray<[CheckId, Tally]>, field: 'fail' | 'unknown'): string {
+const FIELD_WORDS = { fail: 'FAIL', unknown: 'UNKNOWN', suppressed: 'suppressed' } as const;
+
+function describeTallies(tallies: ReadonlyArray<[CheckId, Tally]>, field: keyof typeof FIELD_WORDS): string {
   return tallies
     .filter(([, counts]) => counts[field] > 0)
-    .map(([id, counts]) => `${id} ${counts[field]} ${field === 'fail' ? 'FAIL' : 'UNKNOWN'}`)
+    .map(([id, counts]) => `${id} ${counts[field]} ${FIELD_WORDS[field]}`)
     .join(', ');
 }
 
@@ -45,10 +51,11 @@ function describeSkipped(skipped: readonly SkippedObject[]): string {
 }
 
 /**
- * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it): FAIL if any failed,
- * else UNKNOWN if any is UNKNOWN or input objects were skipped (what they held is unknown: a skipped pod could be the
- * one no policy covers), else PASS. The message counts failures and unknowns per check; the evidence lists what was
- * skipped and where.
+ * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it): FAIL if any failed
+ * without a suppression, else UNKNOWN if any is UNKNOWN or input objects were skipped (what they held is unknown: a
+ * skipped pod could be the one no policy covers), else PASS. The message counts failures and unknowns per check, and
+ * the suppressed failures, which never decide the verdict but stay visible; the evidence lists what was skipped and
+ * where.
  */
 export const controlCheck = {
   id: CheckId.Control,
@@ -66,14 +73,17 @@ export const controlCheck = {
     const undecided = [unknowns, skipped.length > 0 ? describeSkipped(skipped) : ''].filter(Boolean).join('; ');
     const resource = model.cluster;
     const remediation = skipped.length > 0 ? { remediation: SKIPPED_REMEDIATION } : {};
+    const suppressed = describeTallies(tallies, 'suppressed');
+    const aside = suppressed ? ` Not counted: ${suppressed} (accepted in the suppressions).` : '';
     if (failures) {
       const also = undecided ? `; not decided: ${undecided}` : '';
-      return [{ status: Status.Fail, resource, message: `${CONTROL_ID} fails: ${failures}${also}.`, evidence, ...remediation }];
+      return [{ status: Status.Fail, resource, message: `${CONTROL_ID} fails: ${failures}${also}.${aside}`, evidence, ...remediation }];
     }
     if (undecided) {
-      return [{ status: Status.Unknown, resource, message: `${CONTROL_ID} cannot be decided: ${undecided}.`, evidence, ...remediation }];
+      return [{ status: Status.Unknown, resource, message: `${CONTROL_ID} cannot be decided: ${undecided}.${aside}`, evidence, ...remediation }];
     }
     const checked = tallies.map(([id]) => id).join(', ');
-    return [{ status: Status.Pass, resource, message: `${CONTROL_ID} passes: every Medium check passed (${checked}).`, evidence }];
+    const passed = suppressed ? 'every Medium check passed or is suppressed' : 'every Medium check passed';
+    return [{ status: Status.Pass, resource, message: `${CONTROL_ID} passes: ${passed} (${checked}).${aside}`, evidence }];
   },
 };
