@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
 import type { OfflineSources } from '../lambda/collect/offline.js';
-import { isRegionName } from '../lambda/region.js';
+import { isAccountId, isClusterName, isRegionName } from '../lambda/names.js';
 import { UsageError } from './io.js';
 
 /** The output formats of `--format`. */
@@ -36,7 +36,8 @@ export interface AuditArguments {
 }
 
 /** The `--help` text. */
-export const AUDIT_USAGE = `usage: npm run --silent audit -- [sources] [options]
+export const AUDIT_USAGE = `usage: eks-netpol-auditor audit [sources] [options]
+       (from a clone: npm run --silent audit -- [sources] [options])
 
 Audits NetworkPolicy enforcement and coverage (CIS EKS, Kubescape C-0230) and prints the findings.
 
@@ -44,6 +45,8 @@ Offline sources (files):
   --kube FILE                 kubectl get … -o json|yaml output (a List or an object); repeatable
   --eks-cluster FILE          aws eks describe-cluster output
   --eks-addon FILE            aws eks describe-addon output; repeatable
+  --cluster-name NAME         the cluster's name (default: from --eks-cluster, else the first --kube file's name)
+  --region R, --account ID    its region and AWS account (default: from --eks-cluster's ARN, else none)
 Live sources:
   --kubeconfig FILE           kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)
   --context NAME              kubeconfig context (default: the current context)
@@ -58,6 +61,7 @@ Options:
                               "" audits every namespace, as strict CIS asks)
   --fail-on SEVERITY          Informational|Low|Medium: exit 1 on a failure at or above it (default: Medium)
   --help                      this text
+Colour: the table is coloured on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR (not 0 or false) on.
 
 Exit status: 0 no failure at or above --fail-on, 1 there is one, 2 bad usage or unreadable input,
 3 the audit is incomplete: nothing failed at or above --fail-on, but some cluster's verdict is UNKNOWN
@@ -68,6 +72,8 @@ const OPTIONS = {
   kube: { type: 'string', multiple: true },
   'eks-cluster': { type: 'string' },
   'eks-addon': { type: 'string', multiple: true },
+  'cluster-name': { type: 'string' },
+  account: { type: 'string' },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   cluster: { type: 'string', multiple: true },
@@ -97,7 +103,7 @@ export function parseAuditArguments(args: string[]): AuditArguments | { help: tr
     format: oneOf('--format', values.format ?? OutputFormat.Table, Object.values(OutputFormat)),
     output: nonEmpty('--output', values.output),
     excludedNamespaces: excludedNamespaces(values['exclude-namespaces']),
-    failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER),
+    failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER, { ignoreCase: true }),
   };
 }
 
@@ -125,38 +131,62 @@ function flagError(error: Error & { code?: string }): string {
 }
 
 function sourceSelection(values: Values): SourceSelection {
-  const offline = [values.kube && '--kube', values['eks-cluster'] && '--eks-cluster', values['eks-addon'] && '--eks-addon'];
+  const offline = [
+    values.kube && '--kube',
+    values['eks-cluster'] && '--eks-cluster',
+    values['eks-addon'] && '--eks-addon',
+    values['cluster-name'] !== undefined && '--cluster-name',
+    values.account !== undefined && '--account',
+  ];
   const kubeconfig = [values.kubeconfig !== undefined && '--kubeconfig', values.context !== undefined && '--context'];
-  const eks = [values.cluster && '--cluster', values['all-clusters'] && '--all-clusters', values.region && '--region'];
+  // --region names the clusters' regions live, and the files' cluster's region offline: it belongs to either mode.
+  const eks = [values.cluster && '--cluster', values['all-clusters'] && '--all-clusters'];
   const modes = [offline, kubeconfig, eks].map((flags) => flags.filter((flag): flag is string => Boolean(flag)));
   const chosen = modes.filter((flags) => flags.length > 0);
   if (chosen.length > 1) {
     throw new UsageError(`${chosen[0]![0]} cannot be combined with ${chosen[1]![0]}: audit files, a kubeconfig context, or EKS clusters`);
   }
-  if (modes[0]!.length > 0) {
-    const clusterFiles = values['eks-cluster'];
-    return {
-      mode: SourceMode.Offline,
-      offline: {
-        kube: (values.kube ?? []).map((file) => nonEmpty('--kube', file) as string),
-        eksCluster: clusterFiles === undefined ? undefined : nonEmpty('--eks-cluster', clusterFiles),
-        eksAddons: (values['eks-addon'] ?? []).map((file) => nonEmpty('--eks-addon', file) as string),
-      },
-    };
-  }
-  if (modes[2]!.length > 0) return eksSelection(values);
+  const regions = regionNames(values.region ?? []);
+  if (modes[0]!.length > 0) return offlineSelection(values, regions);
+  if (modes[2]!.length > 0 || regions.length > 0) return eksSelection(values, regions);
   return { mode: SourceMode.Kubeconfig, kubeconfig: nonEmpty('--kubeconfig', values.kubeconfig), context: nonEmpty('--context', values.context) };
 }
 
-function eksSelection(values: Values): SourceSelection {
+function offlineSelection(values: Values, regions: string[]): SourceSelection {
+  if (regions.length > 1) throw new UsageError('--region is given more than once: offline files are one cluster, in one region');
+  const clusterName = nonEmpty('--cluster-name', values['cluster-name']);
+  if (clusterName !== undefined && !isClusterName(clusterName)) {
+    throw new UsageError(`--cluster-name "${clusterName.slice(0, 80)}" is not a cluster name (letters, digits, - and _, at most 100)`);
+  }
+  const accountId = nonEmpty('--account', values.account);
+  if (accountId !== undefined && !isAccountId(accountId)) {
+    throw new UsageError(`--account "${accountId.slice(0, 80)}" is not an AWS account id (12 digits)`);
+  }
+  const clusterFiles = values['eks-cluster'];
+  const identity = { name: clusterName, region: regions[0], accountId };
+  return {
+    mode: SourceMode.Offline,
+    offline: {
+      kube: (values.kube ?? []).map((file) => nonEmpty('--kube', file) as string),
+      eksCluster: clusterFiles === undefined ? undefined : nonEmpty('--eks-cluster', clusterFiles),
+      eksAddons: (values['eks-addon'] ?? []).map((file) => nonEmpty('--eks-addon', file) as string),
+      ...(Object.values(identity).some((value) => value !== undefined) ? { identity } : {}),
+    },
+  };
+}
+
+function eksSelection(values: Values, regions: string[]): SourceSelection {
   const clusters = (values.cluster ?? []).map((name) => nonEmpty('--cluster', name) as string);
   const allClusters = values['all-clusters'] === true;
   if (allClusters && clusters.length > 0) throw new UsageError('--all-clusters cannot be combined with --cluster: choose one');
-  if (!allClusters && clusters.length === 0) throw new UsageError('--region needs --cluster NAME or --all-clusters');
-  const regions = values.region ?? [];
-  const badRegion = regions.find((region) => !isRegionName(region));
-  if (badRegion !== undefined) throw new UsageError(`--region "${badRegion}" is not an AWS region name (e.g. eu-west-1)`);
+  if (!allClusters && clusters.length === 0) throw new UsageError('--region needs --cluster NAME or --all-clusters (or --kube FILE)');
   return { mode: SourceMode.Eks, clusters, allClusters, regions };
+}
+
+function regionNames(regions: string[]): string[] {
+  const badRegion = regions.find((region) => !isRegionName(region));
+  if (badRegion !== undefined) throw new UsageError(`--region "${badRegion.slice(0, 80)}" is not an AWS region name (e.g. eu-west-1)`);
+  return regions;
 }
 
 function excludedNamespaces(value: string | undefined): string[] {
@@ -168,11 +198,11 @@ function excludedNamespaces(value: string | undefined): string[] {
   return names;
 }
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`${flag} is "${value.slice(0, 80)}"; expected one of ${allowed.join(', ')}`);
-  }
-  return value as T;
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[], options = { ignoreCase: false }): T {
+  const same = (candidate: string) => (options.ignoreCase ? candidate.toLowerCase() === value.toLowerCase() : candidate === value);
+  const match = allowed.find(same);
+  if (match === undefined) throw new UsageError(`${flag} is "${value.slice(0, 80)}"; expected one of ${allowed.join(', ')}`);
+  return match;
 }
 
 function nonEmpty(flag: string, value: string | undefined): string | undefined {

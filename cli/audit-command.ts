@@ -42,8 +42,7 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
     if (error instanceof UsageError || error instanceof InputError) return fail(error.message);
     throw error;
   }
-  const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  io.stdout.write(formatFindings(findings, invocation.format, color));
+  io.stdout.write(formatFindings(findings, invocation.format, wantsColor(io)));
   if (invocation.output !== undefined) {
     // The findings are already printed: a store that cannot be written loses nothing, but the run is not clean.
     try {
@@ -64,6 +63,17 @@ function auditExit(findings: Finding[], threshold: Severity): number {
   if (hasFailureAtOrAbove(findings, threshold)) return AuditExit.Failed;
   const undecided = findings.some((finding) => finding.check_id === CheckId.Control && finding.status === Status.Unknown);
   return undecided ? AuditExit.Incomplete : AuditExit.Clean;
+}
+
+/**
+ * Colour on a terminal, as the conventions say: `FORCE_COLOR` (any value but `0` or `false`) turns it on anywhere, and
+ * wins over `NO_COLOR`, which turns it off only when non-empty (no-color.org).
+ */
+export function wantsColor(io: CommandIo): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (io.env.NO_COLOR) return false;
+  return io.stdout.isTTY === true;
 }
 
 function hasFailureAtOrAbove(findings: Finding[], threshold: Severity): boolean {

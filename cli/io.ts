@@ -11,3 +11,14 @@ export interface CommandIo {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * The directory the caller's relative paths mean, when it is not the working directory: `npm run --silent audit`
+ * runs the command in the package root, and npm keeps where it was typed in `INIT_CWD`. Only when this package's own
+ * script of the same name runs `command`: the installed command run from another package's script (or from a test
+ * that `npm test` started) keeps its working directory.
+ */
+export function callerDirectory(env: Record<string, string | undefined>, command: string | undefined): string | undefined {
+  const ownScript = env.npm_package_name === 'eks-netpol-auditor' && command !== undefined && env.npm_lifecycle_event === command;
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : undefined;
+}

@@ -1,14 +1,15 @@
 /**
  * Where the `audit` command's findings come from. Offline files are loaded into one snapshot and audited; live
  * sources (a kubeconfig context, EKS clusters) run the same live-audit code as the Lambda handler. Either way the
- * command gets every cluster's findings plus the clusters that could not be audited.
+ * command gets every cluster's findings plus the clusters that could not be audited. The live code loads only when
+ * a live source is used.
  */
 import { auditSnapshot } from '../lambda/audit/index.js';
 import type { AuditOptions } from '../lambda/audit/finding.js';
 import { loadOfflineSnapshot } from '../lambda/collect/offline.js';
 import { SourceMode, type SourceSelection } from './args.js';
 import type { CommandIo } from './io.js';
-import { auditLiveSources, terminalProgress, type LiveAuditResult } from './live-sources.js';
+import type { LiveAuditResult } from './live-sources.js';
 
 /** Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files. */
 export async function auditSources(
@@ -21,6 +22,8 @@ export async function auditSources(
     const snapshot = await loadOfflineSnapshot(selection.offline, warn);
     return { findings: auditSnapshot(snapshot, options), failedClusters: [] };
   }
+  // The live stack (AWS SDK, Kubernetes client) is most of the code: offline audits never load it.
+  const { auditLiveSources, terminalProgress } = await import('./live-sources.js');
   const progress = terminalProgress(io);
   return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}) });
 }

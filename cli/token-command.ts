@@ -3,7 +3,6 @@
  * serves as a kubectl exec credential plugin. Credentials come from the AWS default credential chain.
  */
 import { parseArgs } from 'node:util';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createEksToken } from '../lambda/collect/eks-token.js';
 import { UsageError, type CommandIo } from './io.js';
@@ -29,18 +28,38 @@ function execCredentialApiVersion(io: CommandIo): string {
   return FALLBACK_API_VERSION;
 }
 
-function parseTokenArgs(args: string[], io: CommandIo): { clusterName: string; region: string } {
+/** The `token --help` text. */
+export const TOKEN_USAGE = `usage: eks-netpol-auditor token --cluster NAME [--region REGION]
+
+Prints an EKS token for the cluster as a kubectl ExecCredential, exactly as \`aws eks get-token\` does, with the
+AWS default credential chain (AWS_PROFILE, environment, SSO, instance role, …).
+
+  --cluster NAME      the EKS cluster to sign a token for
+  --region REGION     its region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)
+  --help              this text
+
+As a kubectl credential plugin (the user entry of a kubeconfig):
+  exec:
+    apiVersion: client.authentication.k8s.io/v1beta1
+    command: eks-netpol-auditor
+    args: [token, --cluster, NAME, --region, REGION]
+
+Exit status: 0 the credential was printed, 2 bad usage or no usable AWS credentials.
+`;
+
+function parseTokenArgs(args: string[], io: CommandIo): { help: true } | { help: false; clusterName: string; region: string } {
   const { values } = parseArgs({
     args,
-    options: { cluster: { type: 'string' }, region: { type: 'string' } },
+    options: { cluster: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: false,
   });
+  if (values.help === true) return { help: true };
   const clusterName = values.cluster?.trim();
   if (!clusterName) throw new UsageError('--cluster NAME is required (the EKS cluster to sign a token for)');
   const region = values.region?.trim() || io.env.AWS_REGION?.trim() || io.env.AWS_DEFAULT_REGION?.trim();
   if (!region) throw new UsageError('no region: pass --region REGION or set AWS_REGION');
-  return { clusterName, region };
+  return { help: false, clusterName, region };
 }
 
 // Node's own errors (parseArgs) may come from another realm, where `instanceof Error` is false: read the message.
@@ -51,6 +70,8 @@ function firstLineOf(error: unknown): string {
 
 async function defaultChainCredentials(io: CommandIo): Promise<AwsCredentialIdentity> {
   try {
+    // The credential chain is the bulk of the command's code: `token --help` never loads it.
+    const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
     return await fromNodeProviderChain({ profile: io.env.AWS_PROFILE || undefined })();
   } catch (error) {
     throw new UsageError(`no usable AWS credentials in the default chain: ${firstLineOf(error)}`);
@@ -64,7 +85,12 @@ async function defaultChainCredentials(io: CommandIo): Promise<AwsCredentialIden
  */
 export async function runTokenCommand(args: string[], io: CommandIo): Promise<number> {
   try {
-    const { clusterName, region } = parseTokenArgs(args, io);
+    const invocation = parseTokenArgs(args, io);
+    if (invocation.help) {
+      io.stdout.write(TOKEN_USAGE);
+      return 0;
+    }
+    const { clusterName, region } = invocation;
     const credentials = await defaultChainCredentials(io);
     const { token, expirationTimestamp } = await createEksToken({ clusterName, region, credentials });
     const execCredential = {

@@ -3,7 +3,7 @@
  * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
  */
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
-import { isRegionName } from './region.js';
+import { isRegionName } from './names.js';
 import { FINDINGS_PREFIX } from './report/store-layout.js';
 
 /** Environment variable names: the contract between the stack (lib/) and the handler. */

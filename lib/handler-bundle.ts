@@ -1,7 +1,7 @@
 /**
- * How the handler is bundled: one ES module with every dependency inside (the AWS SDK included, so the deployed
- * code runs the versions the tests ran). CommonJS dependencies call `require`, which an ES module lacks, so the
- * banner provides one. Exported as plain data so a test can bundle the handler exactly as the stack does.
+ * How the handler and the command are bundled: ES modules with every dependency inside (the AWS SDK included, so the
+ * deployed code runs the versions the tests ran). CommonJS dependencies call `require`, which an ES module lacks, so
+ * the banner provides one. Exported as plain data so a test can bundle the handler exactly as the stack does.
  */
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
@@ -28,9 +28,32 @@ export const HANDLER_BUNDLE = {
  * `node24`; the end-to-end test and the cold-start benchmark build with them, so they measure what is deployed.
  */
 export function handlerBuildOptions(entry: string, outfile: string, target: string): BuildOptions {
+  return { entryPoints: [entry], outfile, ...bundleOptions(target) };
+}
+
+/** The command line's entry point (`eks-netpol-auditor`). */
+export const COMMAND_ENTRY = fileURLToPath(new URL('../bin/cli.ts', import.meta.url));
+
+/** Where `npm run build` writes the command: the package's `bin` is `dist/cli.js`. */
+export const COMMAND_OUTDIR = fileURLToPath(new URL('../dist', import.meta.url));
+
+/**
+ * esbuild options that build the command into `outdir` as `cli.js` plus chunks: with code splitting, what a
+ * command imports dynamically (the live stack: AWS SDK, Kubernetes client) stays in chunks that load only when used,
+ * so `--help` and offline audits start fast. Node.js 24 is the target, as for the Lambda.
+ */
+export function commandBuildOptions(outdir: string): BuildOptions {
   return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { cli: COMMAND_ENTRY },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    ...bundleOptions('node24'),
+  };
+}
+
+function bundleOptions(target: string): BuildOptions {
+  return {
     bundle: true,
     platform: 'node',
     target,

@@ -6,6 +6,7 @@
  */
 import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
+import { CLUSTER_NAME } from '../lambda/names.js';
 import { auditorEnvironment } from './auditor-environment.js';
 import { ScheduleError, scheduleIntervalMinutes } from './schedule-interval.js';
 import { stalenessWindow, type StalenessWindow } from './staleness-window.js';
@@ -81,7 +82,6 @@ export class SettingsError extends Error {
 export type ContextReader = (key: ContextKey) => unknown;
 
 const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -106,7 +106,7 @@ export function readSettings(context: ContextReader): AuditorSettings {
     regions: list(context, CONTEXT_KEYS.regions),
     clusterInclude: list(context, CONTEXT_KEYS.clusterInclude),
     clusterExclude: list(context, CONTEXT_KEYS.clusterExclude),
-    grantClusters: matching(context, CONTEXT_KEYS.grantClusters, EKS_CLUSTER_NAME, 'an EKS cluster name'),
+    grantClusters: matching(context, CONTEXT_KEYS.grantClusters, CLUSTER_NAME, 'an EKS cluster name'),
     excludedNamespaces: list(context, CONTEXT_KEYS.excludedNamespaces, DEFAULT_EXCLUDED_NAMESPACES),
     alertThreshold: (text(context, CONTEXT_KEYS.alertThreshold) ?? DEFAULTS.alertThreshold) as Severity,
     auditConcurrency: wholeNumber(context, CONTEXT_KEYS.auditConcurrency, DEFAULTS.auditConcurrency, 1),

@@ -15,6 +15,7 @@ import {
   type Severity,
 } from './finding.js';
 import type { ClusterIdentity } from './snapshot.js';
+import { clusterArnParts } from '../names.js';
 
 /** What a finding takes from its check's registration: the words live in the registry, not in the check. */
 export interface CheckDescription {
@@ -44,17 +45,14 @@ export function clusterKey(cluster: { name: string; arn?: string | null; region?
   return cluster.arn ?? `${cluster.region ?? ''}/${cluster.name}`;
 }
 
-// arn:<partition>:eks:<region>:<account>:cluster/<name>
-const CLUSTER_ARN = /^arn:[^:]+:eks:([^:]+):(\d{12}):cluster\//;
-
 /** The cluster as a finding shows it; account and region fall back to what the cluster ARN says, else null. */
 export function findingCluster(cluster: ClusterIdentity): FindingCluster {
-  const fromArn = cluster.arn === undefined ? null : CLUSTER_ARN.exec(cluster.arn);
+  const fromArn = cluster.arn === undefined ? undefined : clusterArnParts(cluster.arn);
   return {
     name: cluster.name,
     arn: cluster.arn ?? null,
-    account_id: cluster.accountId ?? fromArn?.[2] ?? null,
-    region: cluster.region ?? fromArn?.[1] ?? null,
+    account_id: cluster.accountId ?? fromArn?.accountId ?? null,
+    region: cluster.region ?? fromArn?.region ?? null,
   };
 }
 

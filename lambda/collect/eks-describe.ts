@@ -3,10 +3,9 @@
  * every finding carries. Only the fields the audit reads are kept (see {@link EksCluster}, {@link EksAddon}).
  */
 import type { ClusterIdentity, EksAddon, EksCluster } from '../audit/snapshot.js';
+import { clusterArnParts } from '../names.js';
 import { InputError } from './input-error.js';
 import { isRecord } from './object-problems.js';
-
-const CLUSTER_ARN = /^arn:aws[a-z-]*:eks:([a-z0-9-]+):(\d{12}):cluster\/[^/]+$/;
 
 /** The `cluster` of `aws eks describe-cluster` output read from `file`; throws {@link InputError} on another shape. */
 export function describedCluster(file: string, document: unknown): EksCluster {
@@ -15,7 +14,7 @@ export function describedCluster(file: string, document: unknown): EksCluster {
     throw new InputError(file, 'not `aws eks describe-cluster` output (expected {"cluster": {"name": …}})');
   }
   const arn = optionalText(file, cluster, 'arn', 'cluster');
-  if (arn !== undefined && !CLUSTER_ARN.test(arn)) throw new InputError(file, 'cluster.arn is not an EKS cluster ARN');
+  if (arn !== undefined && clusterArnParts(arn) === undefined) throw new InputError(file, 'cluster.arn is not an EKS cluster ARN');
   const accessConfig = isRecord(cluster.accessConfig) ? cluster.accessConfig : {};
   const vpcConfig = isRecord(cluster.resourcesVpcConfig) ? cluster.resourcesVpcConfig : {};
   // EKS Auto Mode runs the VPC CNI's node agent on managed nodes, without an aws-node DaemonSet.
@@ -63,8 +62,8 @@ export function describedAddon(file: string, document: unknown): EksAddon {
  */
 export function clusterIdentity(cluster: EksCluster | undefined, fallbackName: string): ClusterIdentity {
   if (!cluster) return { name: fallbackName };
-  const parts = cluster.arn ? CLUSTER_ARN.exec(cluster.arn) : null;
-  return { name: cluster.name, arn: cluster.arn, region: parts?.[1], accountId: parts?.[2] };
+  const parts = cluster.arn === undefined ? undefined : clusterArnParts(cluster.arn);
+  return { name: cluster.name, arn: cluster.arn, region: parts?.region, accountId: parts?.accountId };
 }
 
 function optionalText(file: string, owner: Record<string, unknown>, field: string, path: string): string | undefined {

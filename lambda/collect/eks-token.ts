@@ -7,7 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, QueryParameterBag } from '@smithy/types';
-import { isRegionName } from '../region.js';
+import { isClusterName, isRegionName } from '../names.js';
 
 /** A signed EKS token and when clients must stop using it. */
 export interface EksToken {
@@ -59,9 +59,6 @@ const PARTITION_DNS_SUFFIXES = [
 ] as const;
 const DEFAULT_DNS_SUFFIX = 'amazonaws.com';
 
-// EKS cluster names (and Outposts cluster ids): the header value is signed as is, so anything else could not verify.
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
 function stsHostname(region: string): string {
   const partition = PARTITION_DNS_SUFFIXES.find(({ prefix }) => region.startsWith(prefix));
   return `sts.${region}.${partition?.dnsSuffix ?? DEFAULT_DNS_SUFFIX}`;
@@ -82,7 +79,8 @@ function orderedQuery(query: QueryParameterBag = {}): string {
 // Values are quoted as JSON so that a name with a line break still gives a one-line message.
 function validate(clusterName: string, region: string): void {
   if (!isRegionName(region)) throw new Error(`cannot sign an EKS token: region ${JSON.stringify(region)} is not an AWS region name`);
-  if (!CLUSTER_NAME.test(clusterName)) {
+  // The header value is signed as is: anything but a cluster name (or Outposts cluster id) could not verify.
+  if (!isClusterName(clusterName)) {
     throw new Error(`cannot sign an EKS token: cluster name ${JSON.stringify(clusterName)} is not an EKS cluster name (letters, digits, -, _)`);
   }
 }

@@ -11,7 +11,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { ClusterSnapshot, CollectionProblem, EksAddon, KubeObject, SkippedObject } from '../audit/snapshot.js';
+import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, EksAddon, EksCluster, KubeObject, SkippedObject } from '../audit/snapshot.js';
 import { parseDocuments } from './documents.js';
 import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
 import { clipped, InputError } from './input-error.js';
@@ -28,6 +28,11 @@ export interface OfflineSources {
   eksCluster?: string;
   /** `aws eks describe-addon` output files. */
   eksAddons: string[];
+  /**
+   * Who the files are about (`--cluster-name`, `--region`, `--account`): so that the same data saved under two file
+   * names gets the same finding ids. Must agree with `eksCluster` when both say.
+   */
+  identity?: { name?: string; region?: string; accountId?: string };
 }
 
 /** Kinds a cluster may rightly have none of, taken as read-and-empty when the capture holds Pods. */
@@ -60,9 +65,8 @@ export async function loadOfflineSnapshot(
   const eks = sources.eksCluster ? describedCluster(sources.eksCluster, await readOne(sources.eksCluster)) : undefined;
   const addons = sources.eksAddons.length > 0 ? await readAddons(sources.eksAddons, eks?.name, warn) : undefined;
   const kube = inventory.build();
-  const fallbackName = sources.kube[0] ?? sources.eksAddons[0];
   return {
-    cluster: clusterIdentity(eks, addons?.[0]?.clusterName ?? (fallbackName ? fileStem(fallbackName) : 'offline')),
+    cluster: offlineIdentity(sources, eks, addons),
     eks,
     addons,
     kube,
@@ -74,6 +78,26 @@ export async function loadOfflineSnapshot(
       })),
     skipped: inventory.skipped(),
   };
+}
+
+/**
+ * The cluster the files are about: the given identity, else describe-cluster's, else the add-on's cluster name or the
+ * first file's name. A given part that contradicts describe-cluster is refused: the findings would name two clusters.
+ */
+function offlineIdentity(sources: OfflineSources, eks: EksCluster | undefined, addons: EksAddon[] | undefined): ClusterIdentity {
+  const given = sources.identity ?? {};
+  const fallbackFile = sources.kube[0] ?? sources.eksAddons[0];
+  const fallbackName = addons?.[0]?.clusterName ?? (fallbackFile ? fileStem(fallbackFile) : 'offline');
+  const described = clusterIdentity(eks, given.name ?? fallbackName);
+  const flags = { name: ['cluster name', '--cluster-name'], region: ['region', '--region'], accountId: ['account', '--account'] } as const;
+  for (const [part, [what, flag]] of Object.entries(flags) as Array<[keyof typeof flags, readonly [string, string]]>) {
+    const value = given[part];
+    const stated = described[part];
+    if (value !== undefined && stated !== undefined && stated !== value) {
+      throw new InputError(sources.eksCluster!, `its ${what} is ${clipped(stated)}, not the ${flag} ${value}`);
+    }
+  }
+  return { ...described, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
 /** Sorts one document of a `--kube` file: a list (its items), an object of a kind the audit reads, or anything else. */

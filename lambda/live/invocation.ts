@@ -4,6 +4,7 @@
  * is the same on every retry of the same invocation, so a retried run overwrites its stored objects.
  */
 import { createHash } from 'node:crypto';
+import { CLUSTER_NAME, REGION_NAME } from '../names.js';
 
 /** How the run was started. */
 export const InvocationKind = { Scheduled: 'scheduled', Manual: 'manual' } as const;
@@ -26,8 +27,6 @@ export class InvocationError extends Error {
 
 const SCHEDULED_SOURCES = new Set(['aws.events', 'aws.scheduler']);
 const MANUAL_KEYS = new Set(['clusters', 'regions']);
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * Validates `event`. Scheduled: run id from the event's time and id (`20250602T060000Z-1a2b3c4d`, sortable by
@@ -42,7 +41,7 @@ export function parseInvocation(event: unknown, requestId: string): Invocation {
     throw new InvocationError(`the event has unknown field "${unknownKey.slice(0, 40)}": a manual run takes only "clusters" and "regions"`);
   }
   const clusters = names(event, 'clusters', CLUSTER_NAME, 'an EKS cluster name');
-  const regions = names(event, 'regions', REGION, 'an AWS region name');
+  const regions = names(event, 'regions', REGION_NAME, 'an AWS region name');
   return {
     kind: InvocationKind.Manual,
     runId: `manual-${requestId}`,

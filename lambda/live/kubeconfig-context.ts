@@ -10,6 +10,7 @@ import type { ClusterIdentity } from '../audit/snapshot.js';
 import { clusterIdentity } from '../collect/eks-describe.js';
 import { collectKubeInventory } from '../collect/kubernetes.js';
 import { auditCollected, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
+import { clusterArnParts } from '../names.js';
 
 /** Which kubeconfig and context; both unset means `$KUBECONFIG` (or `~/.kube/config`) and its current context. */
 export interface KubeconfigSource {
@@ -23,9 +24,6 @@ export interface KubeconfigSource {
 export class KubeconfigError extends Error {
   override readonly name = 'KubeconfigError';
 }
-
-// `aws eks update-kubeconfig` names the cluster entry (and the context) after the cluster's ARN.
-const EKS_CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/([^/]+)$/;
 
 /**
  * Audits the cluster of the chosen context. Throws {@link KubeconfigError} when the kubeconfig cannot be read or the
@@ -73,7 +71,8 @@ function loadKubeConfig(source: KubeconfigSource): KubeConfig {
 /** An EKS cluster (its entry named by ARN) is identified by name, ARN, account and region; any other by the context. */
 function contextIdentity(kubeConfig: KubeConfig): ClusterIdentity {
   const clusterName = kubeConfig.getCurrentCluster()?.name ?? '';
-  const eksName = EKS_CLUSTER_ARN.exec(clusterName)?.[1];
+  // `aws eks update-kubeconfig` names the cluster entry (and the context) after the cluster's ARN.
+  const eksName = clusterArnParts(clusterName)?.name;
   if (eksName) return clusterIdentity({ name: eksName, arn: clusterName }, eksName);
   return { name: kubeConfig.getCurrentContext() };
 }

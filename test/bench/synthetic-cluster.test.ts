@@ -44,8 +44,6 @@ describe('a generated capture', () => {
     const kube = snapshot.kube;
 
     // Assess
-    expect(SHAPE.namespaces).toBe(20);
-    expect(expected.teamPods).toBe(2_000);
     expect(kube.pods).toHaveLength(expected.pods);
     expect(kube.pods?.filter((pod) => pod.status?.phase === 'Running')).toHaveLength(expected.runningPods);
     expect(kube.networkPolicies).toHaveLength(20 * 5);

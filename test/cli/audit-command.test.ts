@@ -94,9 +94,68 @@ describe('formats', () => {
     expect(terminal.stdout()).toContain('\u001b[31mFAIL\u001b[0m');
     expect(noColor.stdout()).not.toContain('\u001b[');
   });
+
+  test('NO_COLOR counts only when non-empty; FORCE_COLOR colours a pipe and wins over NO_COLOR', async () => {
+    // Prepare
+    const emptyNoColor = capturedIo({ tty: true, env: { NO_COLOR: '' } });
+    const forcedPipe = capturedIo({ env: { FORCE_COLOR: '1' } });
+    const forcedOverNoColor = capturedIo({ env: { FORCE_COLOR: '', NO_COLOR: '1' } });
+    const forcedOff = capturedIo({ tty: true, env: { FORCE_COLOR: '0' } });
+
+    // Act
+    for (const { io } of [emptyNoColor, forcedPipe, forcedOverNoColor, forcedOff]) await runAuditCommand(EXAMPLE_FLAGS, io);
+
+    // Assess
+    const coloured = [emptyNoColor, forcedPipe, forcedOverNoColor, forcedOff].map(({ stdout }) => stdout().includes('\u001b['));
+    expect(coloured).toEqual([true, true, true, false]);
+  });
 });
 
 describe('options', () => {
+  test('--fail-on takes the severity in any case', async () => {
+    // Prepare
+    const capture = await exampleSubset(folder(), ['shop']);
+
+    // Act
+    const statuses = await Promise.all(['low', 'LOW', 'medium'].map((severity) => runAuditCommand(['--kube', capture, '--fail-on', severity], capturedIo().io)));
+
+    // Assess: shop's only failures are Low
+    expect(statuses).toEqual([1, 1, 0]);
+  });
+
+  test('--cluster-name, --region and --account give the same data under two file names the same finding ids', async () => {
+    // Prepare
+    const first = await exampleSubset(folder(), ['web']);
+    const second = join(folder(), 'copy-of-web.json');
+    await writeFile(second, await readFile(first));
+    const identity = ['--cluster-name', 'shop-eu', '--region', 'eu-west-1', '--account', '111122223333', '--format', 'jsonl'];
+    const [a, b, unnamed] = [capturedIo(), capturedIo(), capturedIo()];
+
+    // Act
+    await runAuditCommand(['--kube', first, ...identity], a.io);
+    await runAuditCommand(['--kube', second, ...identity], b.io);
+    await runAuditCommand(['--kube', second, '--format', 'jsonl'], unnamed.io);
+
+    // Assess
+    const findings = (text: string) => text.trimEnd().split('\n').map((line) => JSON.parse(line) as Finding);
+    const ids = (text: string) => findings(text).map((finding) => finding.finding_id);
+    expect(ids(b.stdout())).toEqual(ids(a.stdout()));
+    expect(ids(unnamed.stdout())).not.toEqual(ids(a.stdout()));
+    expect(findings(a.stdout())[0]?.cluster).toEqual({ name: 'shop-eu', arn: null, account_id: '111122223333', region: 'eu-west-1' });
+  });
+
+  test('an identity flag that contradicts describe-cluster is refused, naming the file', async () => {
+    // Prepare
+    const { io, stderr } = capturedIo();
+
+    // Act
+    const status = await runAuditCommand([...EXAMPLE_FLAGS, '--region', 'eu-central-1'], io);
+
+    // Assess
+    expect(status).toBe(2);
+    expect(stderr()).toBe(`error: ${EXAMPLE.eksCluster}: its region is eu-west-1, not the --region eu-central-1\n`);
+  });
+
   test('--exclude-namespaces "" audits kube-system too (strict CIS)', async () => {
     // Prepare
     const strict = capturedIo();
@@ -154,7 +213,7 @@ describe('options', () => {
 
     // Assess
     expect(status).toBe(0);
-    expect(stdout()).toMatch(/^usage: npm run --silent audit -- /);
+    expect(stdout()).toMatch(/^usage: eks-netpol-auditor audit /);
     expect(stdout()).toContain('--exclude-namespaces');
   });
 
@@ -184,7 +243,7 @@ describe('bad usage and unreadable input: one line on stderr, exit 2', () => {
     [['--kube', EXAMPLE.kube, '--fail-on', 'High'], 'error: --fail-on is "High"; expected one of Informational, Low, Medium'],
     [['--kube', EXAMPLE.kube, '--kubeconfig', 'kc'], 'error: --kube cannot be combined with --kubeconfig: audit files, a kubeconfig context, or EKS clusters'],
     [['--all-clusters', '--cluster', 'shop-eu'], 'error: --all-clusters cannot be combined with --cluster: choose one'],
-    [['--region', 'eu-west-1'], 'error: --region needs --cluster NAME or --all-clusters'],
+    [['--region', 'eu-west-1'], 'error: --region needs --cluster NAME or --all-clusters (or --kube FILE)'],
     [['--cluster', 'shop-eu', '--region', 'Ireland'], 'error: --region "Ireland" is not an AWS region name (e.g. eu-west-1)'],
     [['--kube', EXAMPLE.kube, '--exclude-namespaces', 'Kube_System'], 'error: --exclude-namespaces has "Kube_System", which is not a namespace name'],
     [['--kubeconfig', 'examples/shop-eu/absent-kubeconfig'], 'error: cannot read kubeconfig examples/shop-eu/absent-kubeconfig: no such file'],

@@ -222,19 +222,17 @@ describe('bad objects are skipped with one warning naming file, place and object
     expect(lines[0]).toBe(`${file}: items[1] (Pod shop/web-2): spec.hostNetwork is not true or false; skipped`);
   });
 
-  test('a 1 MB label value loads in well under a second, and a 1 MB selector value gives a short warning', async () => {
+  test('a 1 MB label value loads whole, and a 1 MB selector value gives a short warning', async () => {
     // Prepare
     const huge = 'a'.repeat(1024 * 1024);
     const bigPolicy = networkPolicy('shop', 'huge', { podSelector: { matchLabels: { app: huge } } });
     const file = await folder.write('cluster.json', list([pod('shop', 'web-1', { app: huge }), bigPolicy]));
     const { warn, lines } = warnings();
-    const started = Date.now();
 
     // Act
     const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warn);
 
     // Assess
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(snapshot.kube.pods?.[0]?.metadata.labels?.app).toHaveLength(huge.length);
     expect(lines[0]).toMatch(/items\[1\] \(NetworkPolicy shop\/huge\): spec\.podSelector\.matchLabels\["app"\] .*longer than 63/);
     expect(lines[0]?.length).toBeLessThan(300);

@@ -47,6 +47,14 @@ describe('parseInvocation', () => {
     expect(invocation.kind).toBe('scheduled');
   });
 
+  it('accepts every region the configuration accepts, eusc-de-east-1 included', () => {
+    // Act
+    const invocation = parseInvocation({ regions: ['eusc-de-east-1', 'us-isob-east-1'] }, 'f00d-2');
+
+    // Assess
+    expect(invocation).toMatchObject({ regions: ['eusc-de-east-1', 'us-isob-east-1'] });
+  });
+
   it('takes the clusters and regions of a manual event, with the request id as run id', () => {
     // Act
     const invocation = parseInvocation({ clusters: ['prod', 'prod', 'dev'], regions: ['eu-west-1'] }, 'f00d-1');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { engineHealthCheck } from '../../../lambda/audit/checks/engine-health.js';
-import { CheckId, Status } from '../../../lambda/audit/finding.js';
+import { Status } from '../../../lambda/audit/finding.js';
 import {
   auditContext,
   awsNode,
@@ -19,11 +19,6 @@ const vpcCniWith = (status?: ReturnType<typeof ready>) =>
   snapshot({ daemonSets: [awsNode({ status })], configMaps: [vpcCniConfigMap('true')] });
 
 describe('engine-health check', () => {
-  test('has the id the registry and users filter by', () => {
-    // Prepare / Act / Assess
-    expect(engineHealthCheck.id).toBe(CheckId.EngineHealth);
-  });
-
   test('agents ready on fewer nodes than desired: FAIL naming the DaemonSet and the counts', () => {
     // Prepare
     const context = auditContext(vpcCniWith(ready(2, 5)));

@@ -1,14 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { engineCheck } from '../../../lambda/audit/checks/engine.js';
-import { CheckId, Status } from '../../../lambda/audit/finding.js';
+import { Status } from '../../../lambda/audit/finding.js';
 import { auditContext, awsNode, daemonSet, eksCluster, snapshot, vpcCniConfigMap } from '../engines/fixtures.js';
 
 describe('engine check', () => {
-  test('has the id the registry and users filter by', () => {
-    // Prepare / Act / Assess
-    expect(engineCheck.id).toBe(CheckId.Engine);
-  });
-
   test('turns an enforcing engine into one PASS on the Cluster resource, with the detection evidence', () => {
     // Prepare
     const context = auditContext(snapshot({ daemonSets: [awsNode()], configMaps: [vpcCniConfigMap('true')] }));
