@@ -157,6 +157,9 @@ export function* clusterObjects(shape: ClusterShape): Generator<Record<string, u
   for (const namespace of teams) yield jobObject(namespace, names);
   for (const [index, node] of nodes.entries()) yield nodeObject(node, index, names);
   yield* configMaps([...SYSTEM_NAMESPACES, ...teams].sort(), names);
+  // The cluster's CRDs as a typed list (`kubectl get --raw /apis/apiextensions.k8s.io/v1/customresourcedefinitions`):
+  // none of the policy APIs is installed, so their kinds are read and empty rather than not captured.
+  yield { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinitionList', items: [] };
 }
 
 /** The policies of team namespace `namespace` (the `index`-th): selectors with matchLabels and every operator. */

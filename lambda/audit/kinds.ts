@@ -53,8 +53,11 @@ export const KINDS = [
   { bucket: 'nodeClasses', kind: 'NodeClass', group: 'eks.amazonaws.com', versions: ['v1'], plural: 'nodeclasses', namespaced: false, label: 'NodeClasses', builtIn: false, mayBeEmpty: false },
 ] as const satisfies readonly KindSpec[];
 
+/** One row of {@link KINDS}, with its literal bucket name. */
+export type KindRow = (typeof KINDS)[number];
+
 /** An inventory bucket name (`pods`, `applicationNetworkPolicies`, …). */
-export type KindBucket = (typeof KINDS)[number]['bucket'];
+export type KindBucket = KindRow['bucket'];
 
 /** The `apiVersion` objects of a row carry in its preferred version (`v1`, `networking.k8s.io/v1`). */
 export function apiVersionOf(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
@@ -72,22 +75,40 @@ export function resourceName(spec: KindSpec): string {
   return spec.group === '' ? spec.plural : `${spec.plural}.${spec.group}`;
 }
 
-const BY_GROUP_KIND = new Map<string, KindSpec>(KINDS.map((spec) => [`${spec.group}/${spec.kind}`, spec]));
-const BY_BUCKET = new Map<string, KindSpec>(KINDS.map((spec) => [spec.bucket, spec]));
+const BY_GROUP_KIND = new Map<string, KindRow>(KINDS.map((spec) => [`${spec.group}/${spec.kind}`, spec]));
+const BY_BUCKET = new Map<string, KindRow>(KINDS.map((spec) => [spec.bucket, spec]));
 
 /**
  * The row of an object's (group, kind), or `undefined` when the audit does not model that API. Never matches by
  * kind alone: `projectcalico.org/v3` `NetworkPolicy` has no row of the core NetworkPolicy.
  */
-export function kindOf(apiVersion: string | undefined, kind: string): KindSpec | undefined {
+export function kindOf(apiVersion: string | undefined, kind: string): KindRow | undefined {
   if (apiVersion === undefined) return undefined;
   const spec = BY_GROUP_KIND.get(`${groupOf(apiVersion)}/${kind}`);
-  return spec !== undefined && spec.versions.includes(apiVersion.slice(apiVersion.indexOf('/') + 1)) ? spec : undefined;
+  return spec !== undefined && (spec.versions as readonly string[]).includes(versionOf(apiVersion)) ? spec : undefined;
 }
 
 /** The row of a bucket. */
-export function kindOfBucket(bucket: KindBucket): KindSpec {
+export function kindOfBucket(bucket: KindBucket): KindRow {
   const spec = BY_BUCKET.get(bucket);
   if (!spec) throw new Error(`no kind has the bucket ${bucket}`);
   return spec;
+}
+
+/** The version part of an `apiVersion` (`v1` for `v1` and for `networking.k8s.io/v1`). */
+export function versionOf(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
+}
+
+const MODELED_KIND_NAMES: ReadonlySet<string> = new Set(KINDS.map((spec) => spec.kind));
+
+/**
+ * True for an object the audit does not model but that may filter pod traffic: a kind named like a network policy
+ * (`CiliumNetworkPolicy`, Calico's `GlobalNetworkPolicy`, `AdminNetworkPolicy`) or one that shares a modeled kind's
+ * name in another API group or version (Calico's `projectcalico.org/v3` `NetworkPolicy`). Loading names each such
+ * (group, kind) in a warning, so a policy the audit cannot see is never silently missing; other kinds (Deployments,
+ * Services) are simply not part of the audit.
+ */
+export function mayFilterTraffic(apiVersion: string | undefined, kind: string): boolean {
+  return kindOf(apiVersion, kind) === undefined && (kind.endsWith('NetworkPolicy') || MODELED_KIND_NAMES.has(kind));
 }

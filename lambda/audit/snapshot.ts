@@ -238,7 +238,19 @@ export interface ClusterSnapshot {
   /** `undefined` when add-ons were not read; `[]` when the cluster has none. */
   addons?: EksAddon[];
   kube: KubeInventory;
+  /**
+   * Which CRD-backed kinds of the kinds table the cluster serves, where the source says so: live API discovery says
+   * it for every row; offline, the capture's CustomResourceDefinition objects or discovery output (`APIGroupList`,
+   * `APIResourceList`, as `eks-netpol-auditor capture` writes them) say it for the rows they cover. `false`: not
+   * installed, and its bucket is `[]` (absent, never a reason for UNKNOWN); `true`: installed, so an `undefined`
+   * bucket was not captured or not allowed; missing: nobody said (a plain `kubectl get` capture). Built-in kinds are
+   * always served and never listed.
+   */
+  servedKinds?: ServedKinds;
   problems: CollectionProblem[];
   /** Input objects that were skipped as unreadable; their absence makes the `control` verdict UNKNOWN, never PASS. */
   skipped?: SkippedObject[];
 }
+
+/** Per inventory bucket of a CRD-backed kind: whether the cluster serves it (see {@link ClusterSnapshot.servedKinds}). */
+export type ServedKinds = { [Bucket in KindBucket]?: boolean };

@@ -7,6 +7,7 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   NetworkingV1Api,
   ServerConfiguration,
   createConfiguration,
@@ -17,7 +18,8 @@ import {
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
 import { KubeCredentialsError, redactSecrets } from './kube-errors.js';
-import type { ConfigMapRef, InventoryKind } from './kube-objects.js';
+import { apiVersionOf, KINDS, type KindBucket } from '../audit/kinds.js';
+import type { ConfigMapRef } from './kube-objects.js';
 
 /** The API groups the audit reads from, bound to one cluster. */
 export interface KubeApis {
@@ -25,6 +27,7 @@ export interface KubeApis {
   apps: AppsV1Api;
   batch: BatchV1Api;
   networking: NetworkingV1Api;
+  custom: CustomObjectsApi;
 }
 
 /** One page of a list: at most `limit` objects, starting where `_continue` (client-node's name for it) says. */
@@ -35,8 +38,9 @@ export interface PageRequest {
 
 /** A kind the audit lists at cluster scope. */
 export interface ListResource {
-  /** The kind listed; its inventory bucket is `INVENTORY_BUCKETS[kind]` (kube-objects.ts). */
-  kind: InventoryKind;
+  /** The inventory bucket of the kind listed (its row in the kinds table). */
+  bucket: KindBucket;
+  kind: string;
   /** Set on every item: list items come without `apiVersion` and `kind`. */
   apiVersion: string;
   /** `plural.group` as RBAC and `kubectl auth can-i` name it. */
@@ -47,47 +51,65 @@ export interface ListResource {
 /** Every cluster-wide list, namespaces first: that one request also tells whether the API can be used at all. */
 export const LIST_RESOURCES: readonly ListResource[] = [
   {
+    bucket: 'namespaces',
     kind: 'Namespace',
     apiVersion: 'v1',
     resource: 'namespaces',
     list: (apis, page) => apis.core.listNamespaceWithHttpInfo(page),
   },
   {
+    bucket: 'pods',
     kind: 'Pod',
     apiVersion: 'v1',
     resource: 'pods',
     list: (apis, page) => apis.core.listPodForAllNamespacesWithHttpInfo(page),
   },
   {
+    bucket: 'networkPolicies',
     kind: 'NetworkPolicy',
     apiVersion: 'networking.k8s.io/v1',
     resource: 'networkpolicies.networking.k8s.io',
     list: (apis, page) => apis.networking.listNetworkPolicyForAllNamespacesWithHttpInfo(page),
   },
   {
+    bucket: 'daemonSets',
     kind: 'DaemonSet',
     apiVersion: 'apps/v1',
     resource: 'daemonsets.apps',
     list: (apis, page) => apis.apps.listDaemonSetForAllNamespacesWithHttpInfo(page),
   },
   {
+    bucket: 'replicaSets',
     kind: 'ReplicaSet',
     apiVersion: 'apps/v1',
     resource: 'replicasets.apps',
     list: (apis, page) => apis.apps.listReplicaSetForAllNamespacesWithHttpInfo(page),
   },
   {
+    bucket: 'jobs',
     kind: 'Job',
     apiVersion: 'batch/v1',
     resource: 'jobs.batch',
     list: (apis, page) => apis.batch.listJobForAllNamespacesWithHttpInfo(page),
   },
   {
+    bucket: 'nodes',
     kind: 'Node',
     apiVersion: 'v1',
     resource: 'nodes',
     list: (apis, page) => apis.core.listNodeWithHttpInfo(page),
   },
+  // The CRD-backed rows of the kinds table, by group, version and plural.
+  ...KINDS.filter((spec) => !spec.builtIn).map(
+    (spec): ListResource => ({
+      bucket: spec.bucket,
+      kind: spec.kind,
+      apiVersion: apiVersionOf(spec),
+      resource: `${spec.plural}.${spec.group}`,
+      list: (apis, page) =>
+        apis.custom.listClusterCustomObjectWithHttpInfo({ group: spec.group, version: spec.versions[0], plural: spec.plural, ...page }),
+    }),
+  ),
 ];
 
 /** Reads one ConfigMap by name (the engine ConfigMaps: `ENGINE_CONFIG_MAP_REFS` of kube-objects.ts). */
@@ -126,5 +148,6 @@ export function createKubeApis(kubeConfig: KubeConfig, server: string, httpApi: 
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),
     networking: new NetworkingV1Api(configuration),
+    custom: new CustomObjectsApi(configuration),
   };
 }

@@ -1,33 +1,11 @@
 /**
- * Sorting Kubernetes objects into a {@link KubeInventory}: which kinds the audit reads, which bucket each goes to,
- * what is kept of each object, and which kinds were read at all. Shared by offline loading and live collection, so
- * both build the same snapshot from the same objects.
+ * Sorting Kubernetes objects into a {@link KubeInventory}: what is kept of each object, and which kinds were read at
+ * all. Which kinds the audit reads, and which bucket each goes to, is the kinds table (audit/kinds.ts). Shared by
+ * offline loading and live collection, so both build the same snapshot from the same objects.
  */
+import { KINDS, type KindBucket } from '../audit/kinds.js';
 import type { ConfigMap, KubeInventory, KubeObject, SkippedObject } from '../audit/snapshot.js';
 import { preferredCopy, sameContent } from './object-copies.js';
-
-/** The kinds the audit reads, each with its inventory bucket. Any other kind is ignored. */
-export const INVENTORY_BUCKETS = {
-  Namespace: 'namespaces',
-  Pod: 'pods',
-  NetworkPolicy: 'networkPolicies',
-  DaemonSet: 'daemonSets',
-  ReplicaSet: 'replicaSets',
-  Job: 'jobs',
-  ConfigMap: 'configMaps',
-  Node: 'nodes',
-} as const satisfies Record<string, keyof KubeInventory>;
-
-/** A kind the audit reads (`Pod`, `NetworkPolicy`, …). */
-export type InventoryKind = keyof typeof INVENTORY_BUCKETS;
-
-/** True when the audit reads objects of `kind`. */
-export function isInventoryKind(kind: string): kind is InventoryKind {
-  return Object.hasOwn(INVENTORY_BUCKETS, kind);
-}
-
-/** Kinds whose objects live in no namespace; every other inventory kind must name one. */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<InventoryKind> = new Set<InventoryKind>(['Namespace', 'Node']);
 
 /** A ConfigMap by namespace and name, as the API fetches it. */
 export interface ConfigMapRef {
@@ -51,12 +29,12 @@ export function isEngineConfigMap(metadata: { namespace?: string; name: string }
 }
 
 /**
- * What the snapshot keeps of `object`. ConfigMaps can hold credentials and other sensitive configuration, so all but
- * the engine ones are reduced to their identity (their annotations can repeat the data in
+ * What the snapshot keeps of `object`, an object of `bucket`. ConfigMaps can hold credentials and other sensitive
+ * configuration, so all but the engine ones are reduced to their identity (their annotations can repeat the data in
  * `last-applied-configuration`); every other object is kept as read.
  */
-export function retainedObject(object: KubeObject): KubeObject {
-  if (object.kind !== 'ConfigMap') return object;
+export function retainedObject(bucket: KindBucket, object: KubeObject): KubeObject {
+  if (bucket !== 'configMaps') return object;
   const configMap = object as ConfigMap;
   const { name, namespace, uid } = configMap.metadata;
   const identity: ConfigMap = { apiVersion: configMap.apiVersion, kind: 'ConfigMap', metadata: { name, namespace, uid } };
@@ -78,31 +56,31 @@ export interface AddOutcome {
  * audit knows it is incomplete.
  */
 export class InventoryBuilder {
-  private readonly buckets: Partial<Record<InventoryKind, KubeObject[]>> = {};
+  private readonly buckets: Partial<Record<KindBucket, KubeObject[]>> = {};
   private readonly entries = new Map<string, { index: number; place?: string }>();
   private readonly skips: SkippedObject[] = [];
 
-  /** Records that `kind` was read, even if no object of it follows. */
-  markRead(kind: InventoryKind): void {
-    this.buckets[kind] ??= [];
+  /** Records that the kind of `bucket` was read, even if no object of it follows. */
+  markRead(bucket: KindBucket): void {
+    this.buckets[bucket] ??= [];
   }
 
-  /** True when `kind` was read. */
-  isRead(kind: InventoryKind): boolean {
-    return this.buckets[kind] !== undefined;
+  /** True when the kind of `bucket` was read. */
+  isRead(bucket: KindBucket): boolean {
+    return this.buckets[bucket] !== undefined;
   }
 
   /**
-   * Adds an object of a read kind found at `place` (see {@link retainedObject} for what is kept). The same object met
+   * Adds an object of `bucket` found at `place` (see {@link retainedObject} for what is kept). The same object met
    * twice with the same content (the same file given twice) is kept once; a different copy of it replaces the first
    * only when {@link preferredCopy} prefers it, and the outcome names both copies for a warning.
    */
-  add(object: KubeObject & { kind: InventoryKind }, place?: string): AddOutcome {
-    const group = object.apiVersion?.includes('/') ? object.apiVersion.split('/')[0] : '';
-    const identity = JSON.stringify([group, object.kind, object.metadata.namespace ?? '', object.metadata.name]);
-    this.markRead(object.kind);
-    const bucket = this.buckets[object.kind] as KubeObject[];
-    const retained = retainedObject(object);
+  add(bucketName: KindBucket, object: KubeObject, place?: string): AddOutcome {
+    // The bucket is the object's (group, kind): one row of the kinds table.
+    const identity = JSON.stringify([bucketName, object.metadata.namespace ?? '', object.metadata.name]);
+    this.markRead(bucketName);
+    const bucket = this.buckets[bucketName] as KubeObject[];
+    const retained = retainedObject(bucketName, object);
     const entry = this.entries.get(identity);
     if (!entry) {
       this.entries.set(identity, { index: bucket.length, ...(place === undefined ? {} : { place }) });
@@ -132,8 +110,8 @@ export class InventoryBuilder {
   /** The inventory: one array per read kind, `undefined` for the others. */
   build(): KubeInventory {
     const inventory: Record<string, KubeObject[]> = {};
-    for (const [kind, bucket] of Object.entries(INVENTORY_BUCKETS)) {
-      const objects = this.buckets[kind as InventoryKind];
+    for (const { bucket } of KINDS) {
+      const objects = this.buckets[bucket];
       if (objects) inventory[bucket] = objects;
     }
     return inventory as KubeInventory;

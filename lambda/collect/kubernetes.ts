@@ -15,7 +15,8 @@ import {
   type ListResource,
 } from './kube-apis.js';
 import { FailureType } from './kube-errors.js';
-import { ENGINE_CONFIG_MAP_REFS, INVENTORY_BUCKETS, InventoryBuilder, type InventoryKind } from './kube-objects.js';
+import type { KindBucket } from '../audit/kinds.js';
+import { ENGINE_CONFIG_MAP_REFS, InventoryBuilder } from './kube-objects.js';
 import { clusterProblem, isClusterWide, kindProblem, type AccessTarget } from './kube-problems.js';
 import { KubeRequestError, withRetries, type RetryPolicy } from './kube-retry.js';
 import { createKubeTransport, type KubeTransport } from './kube-transport.js';
@@ -52,7 +53,7 @@ const DEFAULTS = { pageSize: 500, timeoutMs: 20_000, maxRetries: 4 } as const;
 
 /** The order problems are reported in, whatever order the concurrent reads finished in. */
 const PROBLEM_ORDER: readonly ProblemKind[] = [
-  ...LIST_RESOURCES.map((resource) => INVENTORY_BUCKETS[resource.kind]),
+  ...LIST_RESOURCES.map((resource) => resource.bucket),
   'configMaps',
 ];
 
@@ -115,10 +116,10 @@ class Collector {
         next = list.metadata?.continue || undefined;
       } while (next);
     } catch (error) {
-      this.fail(INVENTORY_BUCKETS[resource.kind], operation, error);
+      this.fail(resource.bucket, operation, error);
       return;
     }
-    this.add(resource.kind, objects);
+    this.add(resource.bucket, objects);
   }
 
   /** The engine ConfigMaps by name; absent ones (404) are simply not there, and the kind still counts as read. */
@@ -138,16 +139,16 @@ class Collector {
       this.fail('configMaps', `get configmaps in namespace ${failed.ref.namespace}`, failed.error);
       return;
     }
-    this.add('ConfigMap', outcomes.flatMap((outcome) => (outcome.object ? [outcome.object] : [])));
+    this.add('configMaps', outcomes.flatMap((outcome) => (outcome.object ? [outcome.object] : [])));
   }
 
   private request<T>(call: () => Promise<T>): Promise<T> {
     return withRetries(call, this.retry);
   }
 
-  private add(kind: InventoryKind, objects: KubeObject[]): void {
-    this.inventory.markRead(kind);
-    for (const object of objects) this.inventory.add(object as KubeObject & { kind: InventoryKind });
+  private add(bucket: KindBucket, objects: KubeObject[]): void {
+    this.inventory.markRead(bucket);
+    for (const object of objects) this.inventory.add(bucket, object);
   }
 
   private fail(kind: ProblemKind, operation: string, error: unknown): void {

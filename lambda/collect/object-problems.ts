@@ -4,10 +4,11 @@
  * can trust the snapshot types and never crash on one bad object. Only types are checked, not Kubernetes' own value
  * rules: a label value longer than 63 characters is still a label.
  */
+import type { KindBucket, KindRow } from '../audit/kinds.js';
 import { selectorProblem } from '../audit/selectors.js';
 import type { LabelSelector } from '../audit/snapshot.js';
 import { clipped } from './input-error.js';
-import { CLUSTER_SCOPED_KINDS, isEngineConfigMap, type InventoryKind } from './kube-objects.js';
+import { isEngineConfigMap } from './kube-objects.js';
 
 type Problem = string | undefined;
 type Rule = (value: unknown, path: string) => Problem;
@@ -20,19 +21,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * What is wrong with `object` (already known to be of `kind`), as `path problem`, or `undefined` when the audit can
- * read it. Checks the metadata of every kind, and the spec and status fields the checks read for Pods, DaemonSets,
- * NetworkPolicies (including every label selector, with the audit's own selector rules) and ConfigMaps.
+ * What is wrong with `object` (already known to be of the row `spec`), as `path problem`, or `undefined` when the
+ * audit can read it. Checks the metadata of every kind (a namespace exactly for namespaced kinds), and the spec and
+ * status fields the audit reads of each kind, every label selector with the audit's own selector rules.
  */
-export function objectProblem(kind: InventoryKind, object: Record<string, unknown>): Problem {
-  return metadataProblem(kind, object.metadata) ?? KIND_RULES[kind]?.(object, '');
+export function objectProblem(spec: KindRow, object: Record<string, unknown>): Problem {
+  return metadataProblem(spec, object.metadata) ?? KIND_RULES[spec.bucket](object, '');
 }
 
-function metadataProblem(kind: InventoryKind, metadata: unknown): Problem {
+function metadataProblem(spec: KindRow, metadata: unknown): Problem {
   if (!isRecord(metadata)) return 'metadata is missing';
   if (typeof metadata.name !== 'string' || metadata.name === '') return 'metadata.name is missing';
-  const namespaced = !CLUSTER_SCOPED_KINDS.has(kind);
-  if (namespaced && (typeof metadata.namespace !== 'string' || metadata.namespace === '')) {
+  if (spec.namespaced && (typeof metadata.namespace !== 'string' || metadata.namespace === '')) {
     return 'metadata.namespace is missing';
   }
   return METADATA(metadata, 'metadata');
@@ -60,11 +60,12 @@ const POD_SPEC: Rule = fields({
   nodeSelector: optional(stringMap),
 });
 
-const PEER: Rule = fields({
+const PEER_FIELDS = {
   podSelector: optional(selector),
   namespaceSelector: optional(selector),
   ipBlock: optional(fields({ cidr: text, except: optional(list(text)) })),
-});
+};
+const PEER: Rule = fields(PEER_FIELDS);
 
 const DAEMON_SET_STATUS: Rule = fields(
   Object.fromEntries(
@@ -79,28 +80,106 @@ const DAEMON_SET_STATUS: Rule = fields(
   ),
 );
 
-const KIND_RULES: Partial<Record<InventoryKind, Rule>> = {
-  Pod: fields({ spec: optional(POD_SPEC), status: optional(fields({ phase: optional(text) })) }),
-  DaemonSet: fields({
+const POLICY_TYPES_RULE: Rule = optional(list(policyType));
+const PORTS: Rule = optional(list(isObject));
+const INGRESS_RULES: Rule = optional(list(fields({ from: optional(list(PEER)), ports: PORTS })));
+const EGRESS_RULES: Rule = optional(list(fields({ to: optional(list(PEER)), ports: PORTS })));
+
+/** The subject of a cluster policy: the pods of matching namespaces, or matching pods of matching namespaces. */
+const CLUSTER_SUBJECT: Rule = fields({
+  namespaces: optional(selector),
+  pods: optional(fields({ namespaceSelector: optional(selector), podSelector: optional(selector) })),
+});
+
+/** A peer of an AWS ClusterNetworkPolicy rule (POLICY-APIS.md §1.5). */
+const CLUSTER_PEER: Rule = fields({
+  namespaces: optional(selector),
+  pods: optional(fields({ namespaceSelector: optional(selector), podSelector: optional(selector) })),
+  networks: optional(list(text)),
+  domainNames: optional(list(text)),
+});
+
+function clusterRules(peers: 'from' | 'to'): Rule {
+  return optional(
+    list(fields({ name: optional(text), action: oneOf(['Accept', 'Deny', 'Pass']), [peers]: optional(list(CLUSTER_PEER)), ports: PORTS })),
+  );
+}
+
+/** The endpoints a PolicyEndpoint or ClusterPolicyEndpoint lists: the pods the controller resolved the policy to. */
+const POD_ENDPOINTS: Rule = optional(
+  list(fields({ podIP: optional(text), hostIP: optional(text), name: optional(text), namespace: optional(text) })),
+);
+
+const NO_FIELDS: Rule = () => undefined;
+
+/** The fields the audit reads of each row of the kinds table: every row has its rule, even if only the metadata. */
+const KIND_RULES = {
+  namespaces: NO_FIELDS,
+  pods: fields({ spec: optional(POD_SPEC), status: optional(fields({ phase: optional(text) })) }),
+  daemonSets: fields({
     spec: optional(fields({ selector: optional(selector), template: optional(fields({ spec: optional(POD_SPEC) })) })),
     status: optional(DAEMON_SET_STATUS),
   }),
-  NetworkPolicy: fields({
-    spec: optional(
-      fields({
-        podSelector: optional(selector),
-        policyTypes: optional(list(policyType)),
-        ingress: optional(list(fields({ from: optional(list(PEER)), ports: optional(list(isObject)) }))),
-        egress: optional(list(fields({ to: optional(list(PEER)), ports: optional(list(isObject)) }))),
-      }),
-    ),
+  replicaSets: NO_FIELDS,
+  jobs: NO_FIELDS,
+  nodes: NO_FIELDS,
+  networkPolicies: fields({
+    spec: optional(fields({ podSelector: optional(selector), policyTypes: POLICY_TYPES_RULE, ingress: INGRESS_RULES, egress: EGRESS_RULES })),
   }),
   // Only the engine ConfigMaps keep their data (see retainedObject), so only theirs must be readable.
-  ConfigMap: (value) =>
+  configMaps: (value) =>
     isRecord(value) && isEngineConfigMap(value.metadata as { name: string })
       ? optional(stringMap)(value.data, 'data')
       : undefined,
-};
+  // As a NetworkPolicy, except that an egress peer may name domains instead (POLICY-APIS.md §1.6).
+  applicationNetworkPolicies: fields({
+    spec: optional(
+      fields({
+        podSelector: optional(selector),
+        policyTypes: POLICY_TYPES_RULE,
+        ingress: INGRESS_RULES,
+        egress: optional(list(fields({ to: optional(list(fields({ ...PEER_FIELDS, domainNames: optional(list(text)) }))), ports: PORTS }))),
+      }),
+    ),
+  }),
+  awsClusterNetworkPolicies: fields({
+    spec: optional(
+      fields({
+        tier: optional(oneOf(['Admin', 'Baseline'])),
+        priority: optional(count),
+        subject: optional(CLUSTER_SUBJECT),
+        ingress: clusterRules('from'),
+        egress: clusterRules('to'),
+      }),
+    ),
+  }),
+  policyEndpoints: fields({
+    spec: optional(
+      fields({
+        policyRef: optional(fields({ name: text, namespace: optional(text) })),
+        podSelector: optional(selector),
+        podIsolation: POLICY_TYPES_RULE,
+        podSelectorEndpoints: POD_ENDPOINTS,
+        ingress: PORTS,
+        egress: PORTS,
+      }),
+    ),
+  }),
+  clusterPolicyEndpoints: fields({
+    spec: optional(
+      fields({
+        policyRef: optional(fields({ name: text })),
+        tier: optional(oneOf(['Admin', 'Baseline'])),
+        priority: optional(count),
+        subject: optional(CLUSTER_SUBJECT),
+        podSelectorEndpoints: POD_ENDPOINTS,
+        ingress: PORTS,
+        egress: PORTS,
+      }),
+    ),
+  }),
+  nodeClasses: fields({ spec: optional(fields({ networkPolicy: optional(oneOf(['DefaultAllow', 'DefaultDeny'])) })) }),
+} as const satisfies Record<KindBucket, Rule>;
 
 function selector(value: unknown, path: string): Problem {
   if (!isRecord(value)) return `${path} is not an object`;
@@ -139,6 +218,15 @@ function list(rule: Rule): Rule {
       if (problem) return problem;
     }
     return undefined;
+  };
+}
+
+/** A string that must be one of `values` (an enum of the API: a value the audit would misread is a bad object). */
+function oneOf(values: readonly string[]): Rule {
+  const allowed = new Set<unknown>(values);
+  return (value, path) => {
+    if (allowed.has(value)) return undefined;
+    return value === undefined ? `${path} is missing` : `${path} is not one of ${values.join(', ')}`;
   };
 }
 

@@ -7,16 +7,20 @@
  * kind is read when an object of it, or a typed list of it (`NetworkPolicyList`, even empty), is present. Because
  * `kubectl get a,b,c -o json` prints one untyped `List` that cannot show an empty kind, the kinds that may rightly be
  * empty are also taken as read-and-empty when Pods are present — the documented capture command reads them together.
+ * A CRD-backed kind is also read-and-empty when the capture's CRDs or discovery output say it is not installed.
+ * Sorting objects into buckets by the kinds table, and validating them, is kube-input.ts.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, EksAddon, EksCluster, KubeObject, SkippedObject } from '../audit/snapshot.js';
+import { KINDS } from '../audit/kinds.js';
+import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, EksAddon, EksCluster } from '../audit/snapshot.js';
+import type { ApiDiscovery } from './api-discovery.js';
 import { parseDocuments } from './documents.js';
 import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
 import { clipped, InputError } from './input-error.js';
-import { INVENTORY_BUCKETS, InventoryBuilder, isInventoryKind, type InventoryKind } from './kube-objects.js';
-import { isRecord, objectProblem } from './object-problems.js';
+import { KubeInputSorter } from './kube-input.js';
+import { InventoryBuilder } from './kube-objects.js';
 
 export { InputError } from './input-error.js';
 
@@ -35,9 +39,6 @@ export interface OfflineSources {
   identity?: { name?: string; region?: string; accountId?: string };
 }
 
-/** Kinds a cluster may rightly have none of, taken as read-and-empty when the capture holds Pods. */
-const MAY_BE_EMPTY: readonly InventoryKind[] = ['NetworkPolicy', 'ReplicaSet', 'Job', 'ConfigMap'];
-
 /** Shown where the capture lacks a kind: the README holds the one command that captures them all. */
 const CAPTURE_ADVICE = 'capture with the README command';
 
@@ -51,17 +52,18 @@ export async function loadOfflineSnapshot(
   warn: (message: string) => void,
 ): Promise<ClusterSnapshot> {
   const inventory = new InventoryBuilder();
+  const sorter = new KubeInputSorter(inventory, warn);
   for (const file of sources.kube) {
-    for (const [location, document] of located(await readDocuments(file))) {
-      addDocument(file, location, document, inventory, warn);
+    for (const [location, document] of located(await readDocuments(file))) sorter.addDocument(file, location, document);
+  }
+  sorter.warnUnmodeled();
+  if (inventory.isRead('pods')) {
+    for (const spec of KINDS.filter((row) => row.mayBeEmpty && !inventory.isRead(row.bucket))) {
+      warn(`no ${spec.kind} objects in the input: taken as none (${CAPTURE_ADVICE})`);
+      inventory.markRead(spec.bucket);
     }
   }
-  if (inventory.isRead('Pod')) {
-    for (const kind of MAY_BE_EMPTY.filter((kind) => !inventory.isRead(kind))) {
-      warn(`no ${kind} objects in the input: taken as none (${CAPTURE_ADVICE})`);
-      inventory.markRead(kind);
-    }
-  }
+  markNotInstalled(sorter.discovery, inventory);
   const eks = sources.eksCluster ? describedCluster(sources.eksCluster, await readOne(sources.eksCluster)) : undefined;
   const addons = sources.eksAddons.length > 0 ? await readAddons(sources.eksAddons, eks?.name, warn) : undefined;
   const kube = inventory.build();
@@ -70,12 +72,13 @@ export async function loadOfflineSnapshot(
     eks,
     addons,
     kube,
-    problems: Object.entries(INVENTORY_BUCKETS)
-      .filter(([, bucket]) => kube[bucket] === undefined)
-      .map(([kind, bucket]): CollectionProblem => ({
-        kind: bucket,
-        reason: sources.kube.length === 0 ? 'no --kube file was given' : `the input files hold no ${kind} objects`,
-      })),
+    ...(sorter.discovery.known ? { servedKinds: sorter.discovery.servedKinds() } : {}),
+    problems: KINDS.filter((spec) => kube[spec.bucket] === undefined).map(
+      (spec): CollectionProblem => ({
+        kind: spec.bucket,
+        reason: sources.kube.length === 0 ? 'no --kube file was given' : `the input files hold no ${spec.kind} objects${spec.builtIn ? '' : ` (${spec.group})`}`,
+      }),
+    ),
     skipped: inventory.skipped(),
   };
 }
@@ -100,76 +103,12 @@ function offlineIdentity(sources: OfflineSources, eks: EksCluster | undefined, a
   return { ...described, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
-/** Sorts one document of a `--kube` file: a list (its items), an object of a kind the audit reads, or anything else. */
-function addDocument(
-  file: string,
-  location: string,
-  document: unknown,
-  inventory: InventoryBuilder,
-  warn: (message: string) => void,
-): void {
-  if (!isRecord(document)) throw new InputError(file, `${location || 'document'} is not a Kubernetes object or List`);
-  const kind = document.kind;
-  if (Array.isArray(document.items) && (kind === undefined || (typeof kind === 'string' && kind.endsWith('List')))) {
-    // A typed list (`PodList`, as the API returns it: `kubectl get --raw /api/v1/pods`) names its items' kind, which
-    // the items themselves leave out.
-    const itemKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
-    if (itemKind !== undefined && isInventoryKind(itemKind)) inventory.markRead(itemKind);
-    document.items.forEach((item, index) =>
-      addObject(file, `${location ? `${location}.` : ''}items[${index}]`, item, itemKind, inventory, warn),
-    );
-    return;
-  }
-  if (typeof kind !== 'string') {
-    throw new InputError(file, `${location || 'document'} is not \`kubectl get\` output (no kind and no items)`);
-  }
-  addObject(file, location || 'object', document, undefined, inventory, warn);
-}
-
-function addObject(
-  file: string,
-  location: string,
-  item: unknown,
-  listKind: string | undefined,
-  inventory: InventoryBuilder,
-  warn: (message: string) => void,
-): void {
-  const object = isRecord(item) ? item : undefined;
-  const kind = typeof object?.kind === 'string' ? object.kind : listKind;
-  const place = `${file}: ${location}`;
-  if (!object || kind === undefined) {
-    skipObject({ place, object: objectLabel(object, kind), reason: object ? 'kind is missing' : 'not an object' }, inventory, warn);
-    return;
-  }
-  // Captures may hold kinds the audit does not read (Deployments, Services, …): they are simply not part of it.
-  if (!isInventoryKind(kind)) return;
-  inventory.markRead(kind);
-  const problem = objectProblem(kind, object);
-  if (problem) {
-    skipObject({ place, object: objectLabel(object, kind), reason: problem }, inventory, warn);
-    return;
-  }
-  const typed = object as unknown as KubeObject;
-  // Only kind-less items of a typed list need a copy that carries their kind.
-  const { conflict } = inventory.add(typed.kind === kind ? (typed as KubeObject & { kind: InventoryKind }) : { ...typed, kind }, place);
-  if (conflict) {
-    const kept = conflict.kept === 'later' ? place : conflict.earlier;
-    warn(`${place} (${objectLabel(object, kind)}): differs from the copy at ${conflict.earlier}; kept the copy at ${kept} (${conflict.why})`);
-  }
-}
-
-/** An object that cannot be read is skipped, with a warning, and recorded: the audit is then incomplete, never clean. */
-function skipObject(skipped: SkippedObject, inventory: InventoryBuilder, warn: (message: string) => void): void {
-  warn(`${skipped.place} (${skipped.object}): ${skipped.reason}; skipped`);
-  inventory.skip(skipped);
-}
-
-/** `Kind namespace/name` for warnings, with a long or missing name shown as such. */
-function objectLabel(object: Record<string, unknown> | undefined, kind: string | undefined): string {
-  const metadata = isRecord(object?.metadata) ? object.metadata : {};
-  const name = typeof metadata.name === 'string' && metadata.name !== '' ? clipped(metadata.name) : 'no name';
-  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? `${clipped(metadata.namespace)}/` : '';
-  return `${kind ? clipped(kind) : 'no kind'} ${namespace}${name}`;
+/**
+ * A CRD-backed kind the capture says the cluster does not serve is read and empty: the API is not installed, so
+ * there is nothing to read (objects of it found anyway are kept).
+ */
+function markNotInstalled(discovery: ApiDiscovery, inventory: InventoryBuilder): void {
+  for (const spec of KINDS) if (discovery.servedVersion(spec) === null) inventory.markRead(spec.bucket);
 }
 
 /** Pairs each document with its place in the file: `''` for the only one, `documents[i]` in a multi-document file. */

@@ -127,9 +127,9 @@ describe('collectKubeInventory', () => {
     // Act
     const collection = await collectKubeInventory(kubeConfigFor(api), { pageSize: 2 });
 
-    // Assess: 7 lists, 2 more pod pages, 3 ConfigMaps
-    expect(collection.requests).toBe(12);
-    expect(api.requests).toHaveLength(12);
+    // Assess: 12 lists (every row of the kinds table but ConfigMaps), 2 more pod pages, 3 ConfigMaps
+    expect(collection.requests).toBe(17);
+    expect(api.requests).toHaveLength(17);
   });
 
   it('asks the token provider for every request and sends what it returns', async () => {

@@ -141,7 +141,7 @@ describe('bad objects are skipped with one warning naming file, place and object
     // Prepare
     const file = await folder.write(
       'cluster.json',
-      list([pod('shop', 'web-1'), { metadata: { name: 'mystery', namespace: 'shop' } }, { kind: 'Pod', metadata: { namespace: 'shop' } }]),
+      list([pod('shop', 'web-1'), { metadata: { name: 'mystery', namespace: 'shop' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop' } }]),
     );
     const { warn, lines } = warnings();
 
@@ -158,7 +158,7 @@ describe('bad objects are skipped with one warning naming file, place and object
 
   test('every skipped object is recorded in the snapshot with its place, so the audit knows it is incomplete', async () => {
     // Prepare
-    const file = await folder.write('cluster.json', list([pod('shop', 'web-1'), 'not an object', { kind: 'Pod', metadata: { namespace: 'shop' } }]));
+    const file = await folder.write('cluster.json', list([pod('shop', 'web-1'), 'not an object', { apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'shop' } }]));
 
     // Act
     const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warnings().warn);
@@ -240,7 +240,7 @@ describe('bad objects are skipped with one warning naming file, place and object
 
   test('a 1 MB name is clipped in the warning', async () => {
     // Prepare
-    const file = await folder.write('cluster.json', list([{ kind: 'Pod', metadata: { name: 'n'.repeat(1024 * 1024) } }]));
+    const file = await folder.write('cluster.json', list([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'n'.repeat(1024 * 1024) } }]));
     const { warn, lines } = warnings();
 
     // Act

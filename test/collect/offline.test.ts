@@ -44,7 +44,7 @@ describe('kubectl output shapes', () => {
     // Prepare
     const bare = (object: object) => Object.fromEntries(Object.entries(object).filter(([key]) => key !== 'kind'));
     const pods = await folder.write('pods.json', { apiVersion: 'v1', kind: 'PodList', items: [bare(pod('shop', 'a'))] });
-    const policies = await folder.write('netpol.json', { apiVersion: 'v1', kind: 'NetworkPolicyList', items: [] });
+    const policies = await folder.write('netpol.json', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [] });
     const daemonSets = await folder.write('ds.json', { apiVersion: 'v1', kind: 'DaemonSetList', items: [] });
     const { warn, lines } = warnings();
 
@@ -239,6 +239,11 @@ describe('which kinds were read', () => {
       { kind: 'namespaces', reason: 'the input files hold no Namespace objects' },
       { kind: 'daemonSets', reason: 'the input files hold no DaemonSet objects' },
       { kind: 'nodes', reason: 'the input files hold no Node objects' },
+      ...['ApplicationNetworkPolicy', 'ClusterNetworkPolicy', 'PolicyEndpoint', 'ClusterPolicyEndpoint'].map((kind) => ({
+        kind: expect.any(String),
+        reason: `the input files hold no ${kind} objects (networking.k8s.aws)`,
+      })),
+      { kind: 'nodeClasses', reason: 'the input files hold no NodeClass objects (eks.amazonaws.com)' },
     ]);
   });
 

@@ -4,14 +4,14 @@
  * single ConfigMap gets, `Status` error bodies), requiring a bearer token, and injecting faults per path.
  *
  * What it answers:
- * - `GET /api/v1/namespaces`, `/api/v1/pods`, `/api/v1/nodes`, `/apis/networking.k8s.io/v1/networkpolicies`,
- *   `/apis/apps/v1/daemonsets`, `/apis/apps/v1/replicasets`, `/apis/batch/v1/jobs`: the inventory's objects as a
- *   `…List`. A kind the inventory leaves `undefined` is answered `403 Forbidden`, as a cluster that withholds it would.
+ * - The cluster-wide list of every row of the kinds table (`/api/v1/pods`, `/apis/networking.k8s.aws/v1alpha1/
+ *   policyendpoints`, …; see {@link listPath}): the inventory's objects as a `…List`. A kind the inventory leaves
+ *   `undefined` is answered `403 Forbidden`, as a cluster that withholds it would.
  * - `GET /api/v1/namespaces/{ns}/configmaps/{name}`: the ConfigMap, or `404 NotFound`; `403` when the inventory has
  *   no `configMaps` at all.
  * - Anything else: `404 NotFound`. A request without the expected `Authorization: Bearer …`: `401 Unauthorized`.
  */
-import { KINDS } from '../../lambda/audit/kinds.js';
+import { apiVersionOf, KINDS, type KindSpec } from '../../lambda/audit/kinds.js';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,28 +80,21 @@ export interface KubeApiServer {
 }
 
 interface ListRoute {
-  bucket: keyof KubeInventory;
-  apiVersion: string;
-  listKind: string;
-  resource: string;
-  group: string;
+  spec: KindSpec;
+  version: string;
 }
 
-const LIST_ROUTES: Readonly<Record<string, ListRoute>> = {
-  '/api/v1/namespaces': { bucket: 'namespaces', apiVersion: 'v1', listKind: 'NamespaceList', resource: 'namespaces', group: '' },
-  '/api/v1/pods': { bucket: 'pods', apiVersion: 'v1', listKind: 'PodList', resource: 'pods', group: '' },
-  '/api/v1/nodes': { bucket: 'nodes', apiVersion: 'v1', listKind: 'NodeList', resource: 'nodes', group: '' },
-  '/apis/networking.k8s.io/v1/networkpolicies': {
-    bucket: 'networkPolicies',
-    apiVersion: 'networking.k8s.io/v1',
-    listKind: 'NetworkPolicyList',
-    resource: 'networkpolicies',
-    group: 'networking.k8s.io',
-  },
-  '/apis/apps/v1/daemonsets': { bucket: 'daemonSets', apiVersion: 'apps/v1', listKind: 'DaemonSetList', resource: 'daemonsets', group: 'apps' },
-  '/apis/apps/v1/replicasets': { bucket: 'replicaSets', apiVersion: 'apps/v1', listKind: 'ReplicaSetList', resource: 'replicasets', group: 'apps' },
-  '/apis/batch/v1/jobs': { bucket: 'jobs', apiVersion: 'batch/v1', listKind: 'JobList', resource: 'jobs', group: 'batch' },
-};
+/** The path of the cluster-wide list of `spec` at `version`, as the real API serves it. */
+export function listPath(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
+  return spec.group === '' ? `/api/${version}/${spec.plural}` : `/apis/${spec.group}/${version}/${spec.plural}`;
+}
+
+// Every row of the kinds table at every version it has, except ConfigMaps: the audit reads only the engine ones, by name.
+const LIST_ROUTES: ReadonlyMap<string, ListRoute> = new Map(
+  KINDS.filter((spec) => spec.bucket !== 'configMaps').flatMap((spec) =>
+    spec.versions.map((version): [string, ListRoute] => [listPath(spec, version), { spec, version }]),
+  ),
+);
 
 const CONFIG_MAP_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/;
 const DEFAULT_TOKEN = 'test-token';
@@ -198,9 +191,9 @@ export function kubeConfigFor(server: KubeApiServer, token: () => Promise<string
   return kubeConfigForEks({ name: 'test-cluster', endpoint: server.url, certificateAuthorityData: server.caData, token });
 }
 
-/** An inventory in which every built-in kind was read and is empty: a base for tests that add only what they need. */
+/** An inventory in which every kind of the table was read and is empty: a base for tests that add only what they need. */
 export function emptyInventory(): KubeInventory {
-  return Object.fromEntries(KINDS.filter((spec) => spec.builtIn).map((spec) => [spec.bucket, []])) as KubeInventory;
+  return Object.fromEntries(KINDS.map((spec) => [spec.bucket, []])) as KubeInventory;
 }
 
 function tokenCheck(token: string | ((token: string) => boolean)): (token: string) => boolean {
@@ -223,7 +216,7 @@ function faultAnswer(fault: KubeFault, path: string): Answer {
 
 function route(inventory: KubeInventory, request: KubeApiRequest): Answer {
   if (request.method !== 'GET') return statusAnswer(405, `method ${request.method} is not served`);
-  const list = LIST_ROUTES[request.path];
+  const list = LIST_ROUTES.get(request.path);
   if (list) return listAnswer(inventory, list, request.query);
   const configMap = CONFIG_MAP_PATH.exec(request.path);
   if (configMap) return configMapAnswer(inventory, decodeURIComponent(configMap[1] ?? ''), decodeURIComponent(configMap[2] ?? ''));
@@ -231,24 +224,24 @@ function route(inventory: KubeInventory, request: KubeApiRequest): Answer {
 }
 
 function listAnswer(inventory: KubeInventory, list: ListRoute, query: Record<string, string>): Answer {
-  const objects = inventory[list.bucket] as KubeObject[] | undefined;
+  const { spec, version } = list;
+  const objects = inventory[spec.bucket as keyof KubeInventory] as KubeObject[] | undefined;
   if (!objects) {
-    const group = list.group ? ` in API group "${list.group}"` : ' in API group ""';
-    return statusAnswer(403, `${list.resource} is forbidden: User "auditor" cannot list resource "${list.resource}"${group} at the cluster scope`);
+    return statusAnswer(403, `${spec.plural} is forbidden: User "auditor" cannot list resource "${spec.plural}" in API group "${spec.group}" at the cluster scope`);
   }
-  const start = query.continue === undefined ? 0 : continueOffset(query.continue, list.resource);
+  const start = query.continue === undefined ? 0 : continueOffset(query.continue, spec.plural);
   if (start === undefined) return statusAnswer(410, 'the provided continue parameter is too old or malformed');
   const limit = Number(query.limit ?? 0);
   const end = limit > 0 ? Math.min(objects.length, start + limit) : objects.length;
   const remaining = objects.length - end;
   const metadata: Record<string, unknown> = { resourceVersion: '1' };
   if (remaining > 0) {
-    metadata.continue = continueToken(list.resource, end);
+    metadata.continue = continueToken(spec.plural, end);
     metadata.remainingItemCount = remaining;
   }
   return {
     status: 200,
-    body: { kind: list.listKind, apiVersion: list.apiVersion, metadata, items: objects.slice(start, end).map(listItem) },
+    body: { kind: `${spec.kind}List`, apiVersion: apiVersionOf(spec, version), metadata, items: objects.slice(start, end).map(listItem) },
   };
 }
 
