@@ -10,7 +10,7 @@ import { isAccountId, isClusterName, isRegionName } from '../lambda/names.js';
 import { UsageError } from './io.js';
 
 /** The output formats of `--format`. */
-export const OutputFormat = { Table: 'table', Jsonl: 'jsonl', Json: 'json' } as const;
+export const OutputFormat = { Table: 'table', Jsonl: 'jsonl', Json: 'json', Asff: 'asff', Ocsf: 'ocsf' } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
 /** Where the snapshots come from. */
@@ -33,6 +33,10 @@ export interface AuditArguments {
   output?: string;
   excludedNamespaces: string[];
   failOn: Severity;
+  /** `--suppressions FILE`: accepted risks (lambda/lifecycle/suppressions.ts). */
+  suppressions?: string;
+  /** `--previous DIR`: a store-layout folder holding earlier runs, for `first_seen` and `change`. */
+  previous?: string;
 }
 
 /** The `--help` text. */
@@ -55,11 +59,16 @@ Live sources:
   --region R                  AWS region for --cluster/--all-clusters; repeatable
   With no source flag, the current kubeconfig context is audited.
 Options:
-  --format table|jsonl|json   output format (default: table)
+  --format FORMAT             table (default), jsonl, json, asff (a JSON array for Security Hub's
+                              BatchImportFindings) or ocsf (OCSF 1.1.0 Compliance Finding events, one a line)
   --output DIR                also write the findings as DIR/findings/dt=YYYY-MM-DD/<run>-<cluster>.jsonl.gz
   --exclude-namespaces a,b    namespaces left out of coverage checks (default: ${DEFAULT_EXCLUDED_NAMESPACES.join(',')};
                               "" audits every namespace, as strict CIS asks)
   --fail-on SEVERITY          Informational|Low|Medium: exit 1 on a failure at or above it (default: Medium)
+  --suppressions FILE         accepted risks (YAML or JSON list of {check, cluster, namespace, kind, name,
+                              reason, expires}): matching failures are marked and do not fail the run
+  --previous DIR              an --output folder of earlier runs: each finding says whether it is new,
+                              ongoing or resolved since its cluster's latest run there
   --help                      this text
 Colour: the table is coloured on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR (not 0 or false) on.
 
@@ -81,6 +90,8 @@ const OPTIONS = {
   region: { type: 'string', multiple: true },
   format: { type: 'string' },
   output: { type: 'string' },
+  suppressions: { type: 'string' },
+  previous: { type: 'string' },
   'exclude-namespaces': { type: 'string' },
   'fail-on': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -104,6 +115,8 @@ export function parseAuditArguments(args: string[]): AuditArguments | { help: tr
     output: nonEmpty('--output', values.output),
     excludedNamespaces: excludedNamespaces(values['exclude-namespaces']),
     failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER, { ignoreCase: true }),
+    suppressions: nonEmpty('--suppressions', values.suppressions),
+    previous: nonEmpty('--previous', values.previous),
   };
 }
 

@@ -3,9 +3,13 @@
  * them in the store layout, and answer with the exit status the DESIGN promises (0 clean, 1 a failure at or above
  * `--fail-on`, 2 bad usage or unreadable input, 3 incomplete: nothing failed, but some cluster's verdict is UNKNOWN). Problems are one line on stderr; findings are on stdout.
  */
+import { stat } from 'node:fs/promises';
 import { CheckId, Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
 import { InputError } from '../lambda/collect/offline.js';
-import { writeFindingsToDirectory } from '../lambda/report/local-store.js';
+import { annotateRun, groupByCluster } from '../lambda/lifecycle/changes.js';
+import { readSuppressionsFile, suppressionMatcher, suppressionWarnings } from '../lambda/lifecycle/suppressions.js';
+import { AsffError } from '../lambda/report/asff.js';
+import { readPreviousRuns, writeFindingsToDirectory, type CurrentRun } from '../lambda/report/local-store.js';
 import { AUDIT_USAGE, parseAuditArguments } from './args.js';
 import { formatFindings } from './format.js';
 import { UsageError, type CommandIo } from './io.js';
@@ -31,9 +35,18 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
       return AuditExit.Clean;
     }
     const observedAt = new Date();
-    const options = { runId: newRunId(observedAt), observedAt, excludedNamespaces: invocation.excludedNamespaces };
+    const suppressions = invocation.suppressions === undefined ? [] : await readSuppressionsFile(invocation.suppressions);
+    if (invocation.previous !== undefined) await assertFolder('--previous', invocation.previous);
+    const options = {
+      runId: newRunId(observedAt),
+      observedAt,
+      excludedNamespaces: invocation.excludedNamespaces,
+      ...(suppressions.length > 0 ? { suppress: suppressionMatcher(suppressions, observedAt) } : {}),
+    };
     const audited = await auditSources(invocation.sources, options, io, warn);
     findings = audited.findings;
+    for (const warning of suppressionWarnings(suppressions, findings, observedAt)) warn(warning);
+    if (invocation.previous !== undefined) findings = await withChanges(findings, invocation.previous, options, warn);
     // Their findings say UNKNOWN and why; the line makes sure a reader of the table or a pipeline notices.
     for (const { cluster, reason } of audited.failedClusters) {
       warn(`${cluster.region ? `${cluster.name} (${cluster.region})` : cluster.name}: not audited: ${reason}`);
@@ -42,7 +55,14 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
     if (error instanceof UsageError || error instanceof InputError) return fail(error.message);
     throw error;
   }
-  io.stdout.write(formatFindings(findings, invocation.format, wantsColor(io)));
+  let unprintable: string | undefined;
+  try {
+    io.stdout.write(formatFindings(findings, invocation.format, wantsColor(io)));
+  } catch (error) {
+    if (!(error instanceof AsffError)) throw error;
+    // Nothing is printed, but --output below still keeps the findings.
+    unprintable = `--format asff: ${error.message}`;
+  }
   if (invocation.output !== undefined) {
     // The findings are already printed: a store that cannot be written loses nothing, but the run is not clean.
     try {
@@ -51,6 +71,7 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
       return fail(`--output ${invocation.output}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
+  if (unprintable !== undefined) return fail(unprintable);
   return auditExit(findings, invocation.failOn);
 }
 
@@ -76,6 +97,33 @@ export function wantsColor(io: CommandIo): boolean {
   return io.stdout.isTTY === true;
 }
 
+/** A suppressed failure is an accepted risk: it never fails the run. */
 function hasFailureAtOrAbove(findings: Finding[], threshold: Severity): boolean {
-  return findings.some((finding) => finding.status === Status.Fail && atOrAbove(finding.severity, threshold));
+  return findings.some(
+    (finding) => finding.status === Status.Fail && finding.suppression === null && atOrAbove(finding.severity, threshold),
+  );
+}
+
+/** Refuses a `flag` folder that is not there before the audit runs, rather than after it. */
+async function assertFolder(flag: string, folder: string): Promise<void> {
+  const isFolder = await stat(folder).then((entry) => entry.isDirectory(), () => false);
+  if (!isFolder) throw new UsageError(`${flag} ${folder}: not a folder`);
+}
+
+/**
+ * `findings` with `first_seen` and `change` against each cluster's latest earlier run in `folder` (`--previous`); a
+ * cluster with none there is named, and its failures count as new.
+ */
+async function withChanges(findings: Finding[], folder: string, run: CurrentRun, warn: (message: string) => void): Promise<Finding[]> {
+  const clusters = groupByCluster(findings);
+  let previous: Map<string, Finding[]>;
+  try {
+    previous = await readPreviousRuns(folder, run, clusters.map(([key]) => key), warn);
+  } catch (error) {
+    throw new UsageError(`--previous ${folder}: ${(error as Error).message}`);
+  }
+  for (const [key, [first]] of clusters) {
+    if (!previous.has(key) && first) warn(`--previous ${folder} holds no earlier run of cluster ${first.cluster.name}: its failures count as new`);
+  }
+  return annotateRun(findings, (key) => previous.get(key));
 }

@@ -21,6 +21,14 @@ export function atOrAbove(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
 }
 
+/**
+ * The severity a finding reports to Security Hub and OCSF: Informational for a PASS (as Security Hub's own passed
+ * controls), else its check's. The record itself keeps the check's severity.
+ */
+export function reportedSeverity(finding: { status: Status; severity: Severity }): Severity {
+  return finding.status === Status.Pass ? Severity.Informational : finding.severity;
+}
+
 export const CheckId = {
   Engine: 'engine',
   EngineHealth: 'engine-health',

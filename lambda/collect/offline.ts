@@ -160,7 +160,7 @@ function mebibytes(bytes: number): number {
 }
 
 /** The reason a file could not be read, in words (the error's own message repeats the path and the syscall). */
-function readFailure(error: unknown): string {
+export function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':

@@ -6,8 +6,10 @@
  * more than their author meant: no reason, no expiry, no selector at all, a misspelt field, or a check that is not one.
  */
 import { CheckId, type Finding, type FindingSuppression, type SuppressionMatcher, type SuppressionSubject } from '../audit/finding.js';
+import { readFile } from 'node:fs/promises';
 import { parseDocuments } from '../collect/documents.js';
 import { InputError, clipped } from '../collect/input-error.js';
+import { readFailure } from '../collect/offline.js';
 import { globPattern } from '../glob.js';
 import { partitionDate } from '../report/store-layout.js';
 
@@ -43,6 +45,17 @@ export function parseSuppressions(source: string, text: string): SuppressionEntr
     throw new InputError(source, 'expected one list of suppression entries (each with reason, expires and at least one of check, cluster, namespace, kind, name)');
   }
   return list.map((value, index) => parseEntry(source, index + 1, value));
+}
+
+/** The entries of the suppressions file at `path` (`--suppressions`, or the file bundled with the function). */
+export async function readSuppressionsFile(path: string): Promise<SuppressionEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(path, readFailure(error));
+  }
+  return parseSuppressions(path, text);
 }
 
 function parseEntry(source: string, position: number, value: unknown): SuppressionEntry {

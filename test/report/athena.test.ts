@@ -1,37 +1,21 @@
 /**
  * The saved queries and the alert's query, run by DuckDB over the folder layout `writeFindingsToDirectory` writes,
- * with the table's columns declared from FINDINGS_COLUMNS exactly as the Glue table declares them.
+ * with the table's columns declared from FINDINGS_COLUMNS exactly as the Glue table declares them
+ * (test/support/findings-duckdb.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Finding } from '../../lambda/audit/finding.js';
-import { FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES, runFailuresQuery } from '../../lambda/report/athena.js';
+import { runFailuresQuery } from '../../lambda/report/athena.js';
 import { writeFindingsToDirectory } from '../../lambda/report/local-store.js';
-import { FINDINGS_PREFIX } from '../../lambda/report/store-layout.js';
+import { findingsTable, queryRows, savedQuerySql } from '../support/findings-duckdb.js';
 import { clusterKey } from '../../lambda/audit/findings.js';
 import { annotateRun } from '../../lambda/lifecycle/changes.js';
 import { finding, findingCluster } from './fixtures.js';
 
 const TABLE = 'findings';
-
-/** Hive type → DuckDB type: `string`, `array<T>` and `struct<a:T,…>`, the only forms the table uses. */
-function duckdbType(hive: string): string {
-  const type = hive.trim();
-  if (type === 'string') return 'VARCHAR';
-  const array = /^array<(.*)>$/.exec(type);
-  if (array) return `${duckdbType(array[1]!)}[]`;
-  const struct = /^struct<(.*)>$/.exec(type);
-  if (struct) {
-    const fields = struct[1]!.split(',').map((field) => {
-      const [name, fieldType] = field.split(':') as [string, string];
-      return `"${name}" ${duckdbType(fieldType)}`;
-    });
-    return `STRUCT(${fields.join(', ')})`;
-  }
-  throw new Error(`no DuckDB type for Hive type ${hive}`);
-}
 
 function run1(): Finding[] {
   const at = { run_id: 'run-1', observed_at: '2024-05-01T06:00:00.000Z' };
@@ -87,30 +71,15 @@ describe('the Athena queries, run by DuckDB over the --output layout', () => {
     const first = annotateRun(run1(), () => undefined);
     const second = annotateRun(run2(), (cluster) => first.filter((item) => clusterKey(item.cluster) === cluster));
     await writeFindingsToDirectory(directory, [...first, ...second]);
-    connection = await (await DuckDBInstance.create(':memory:')).connect();
-    const columns = FINDINGS_COLUMNS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
-    const partitions = FINDINGS_PARTITION_KEYS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
-    await connection.run(`CREATE VIEW ${TABLE} AS SELECT * FROM read_json(
-      '${join(directory, FINDINGS_PREFIX)}/*/*.jsonl.gz', format = 'newline_delimited', compression = 'gzip',
-      hive_partitioning = true, hive_types = {${partitions}}, columns = {${columns}})`);
+    connection = await findingsTable(directory, TABLE);
   });
   afterAll(async () => {
     connection.closeSync();
     await rm(directory, { recursive: true, force: true });
   });
 
-  async function rows(sql: string): Promise<Record<string, unknown>[]> {
-    const reader = await connection.runAndReadAll(sql);
-    return reader.getRowObjectsJS().map((row) =>
-      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value])),
-    );
-  }
-
-  function savedQuery(name: string): string {
-    const query = SAVED_QUERIES.find((candidate) => candidate.name === name);
-    if (!query) throw new Error(`no saved query ${name}`);
-    return query.sql(TABLE);
-  }
+  const rows = (sql: string) => queryRows(connection, sql);
+  const savedQuery = (name: string) => savedQuerySql(name, TABLE);
 
   it('reads every declared column, partition included, from the stored objects', async () => {
     // Prepare
