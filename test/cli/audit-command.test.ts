@@ -239,7 +239,7 @@ describe('bad usage and unreadable input: one line on stderr, exit 2', () => {
     [['--kube'], 'error: --kube needs a value'],
     [['--nope'], 'error: unknown option --nope (see --help)'],
     [['cluster.json'], 'error: unexpected argument "cluster.json": every input is given with a flag (see --help)'],
-    [['--kube', EXAMPLE.kube, '--format', 'xml'], 'error: --format is "xml"; expected one of table, jsonl, json'],
+    [['--kube', EXAMPLE.kube, '--format', 'xml'], 'error: --format is "xml"; expected one of table, jsonl, json, asff, ocsf'],
     [['--kube', EXAMPLE.kube, '--fail-on', 'High'], 'error: --fail-on is "High"; expected one of Informational, Low, Medium'],
     [['--kube', EXAMPLE.kube, '--kubeconfig', 'kc'], 'error: --kube cannot be combined with --kubeconfig: audit files, a kubeconfig context, or EKS clusters'],
     [['--all-clusters', '--cluster', 'shop-eu'], 'error: --all-clusters cannot be combined with --cluster: choose one'],
