@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
 import type { OfflineSources } from '../lambda/collect/offline.js';
 import { isAccountId, isClusterName, isRegionName } from '../lambda/names.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { UsageError } from './io.js';
 
 /** The output formats of `--format`. */
@@ -37,6 +38,8 @@ export interface AuditArguments {
   suppressions?: string;
   /** `--previous DIR`: a store-layout folder holding earlier runs, for `first_seen` and `change`. */
   previous?: string;
+  /** `--timeout SECONDS`: the run's deadline; a live cluster not finished by then is UNKNOWN. */
+  timeoutMs?: number;
 }
 
 /** The `--help` text. */
@@ -69,6 +72,8 @@ Options:
                               reason, expires}): matching failures are marked and do not fail the run
   --previous DIR              an --output folder of earlier runs: each finding says whether it is new,
                               ongoing or resolved since its cluster's latest run there
+  --timeout SECONDS           live sources: the run's deadline; a cluster not finished by then is UNKNOWN
+                              "not finished within …" (each cluster also has its own deadline of ${DEFAULT_CLUSTER_TIMEOUT_MS / 1000} s)
   --help                      this text
 Colour: the table is coloured on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR (not 0 or false) on.
 
@@ -94,6 +99,7 @@ const OPTIONS = {
   previous: { type: 'string' },
   'exclude-namespaces': { type: 'string' },
   'fail-on': { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -117,6 +123,7 @@ export function parseAuditArguments(args: string[]): AuditArguments | { help: tr
     failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER, { ignoreCase: true }),
     suppressions: nonEmpty('--suppressions', values.suppressions),
     previous: nonEmpty('--previous', values.previous),
+    ...(values.timeout === undefined ? {} : { timeoutMs: timeoutMs(values.timeout) }),
   };
 }
 
@@ -209,6 +216,15 @@ function excludedNamespaces(value: string | undefined): string[] {
   const bad = names.find((name) => !NAMESPACE.test(name));
   if (bad !== undefined) throw new UsageError(`--exclude-namespaces has "${bad.slice(0, 80)}", which is not a namespace name`);
   return names;
+}
+
+/** `--timeout` in seconds (a decimal is fine: `0.5`), from a millisecond to a day. */
+function timeoutMs(value: string): number {
+  const seconds = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0.001 || seconds > 86_400) {
+    throw new UsageError(`--timeout is "${value.slice(0, 80)}"; expected a number of seconds from 0.001 to 86400`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[], options = { ignoreCase: false }): T {

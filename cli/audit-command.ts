@@ -9,6 +9,7 @@ import { InputError } from '../lambda/collect/offline.js';
 import { annotateRun, groupByCluster } from '../lambda/lifecycle/changes.js';
 import { readSuppressionsFile, suppressionMatcher, suppressionWarnings } from '../lambda/lifecycle/suppressions.js';
 import { AsffError } from '../lambda/report/asff.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { readPreviousRuns, writeFindingsToDirectory, type CurrentRun } from '../lambda/report/local-store.js';
 import { AUDIT_USAGE, parseAuditArguments } from './args.js';
 import { formatFindings } from './format.js';
@@ -28,12 +29,14 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
   };
   let findings: Finding[];
   let invocation: ReturnType<typeof parseAuditArguments>;
+  let output: DirectoryStore | undefined;
   try {
     invocation = parseAuditArguments(args);
     if (invocation.help) {
       io.stdout.write(AUDIT_USAGE);
       return AuditExit.Clean;
     }
+    if (invocation.output !== undefined) output = directoryStore(invocation.output);
     const observedAt = new Date();
     const suppressions = invocation.suppressions === undefined ? [] : await readSuppressionsFile(invocation.suppressions);
     if (invocation.previous !== undefined) await assertFolder('--previous', invocation.previous);
@@ -42,11 +45,21 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
       observedAt,
       excludedNamespaces: invocation.excludedNamespaces,
       ...(suppressions.length > 0 ? { suppress: suppressionMatcher(suppressions, observedAt) } : {}),
+      deadline: {
+        clusterMs: DEFAULT_CLUSTER_TIMEOUT_MS,
+        ...(invocation.timeoutMs === undefined ? {} : { runEndsAt: observedAt.getTime() + invocation.timeoutMs }),
+      },
     };
-    const audited = await auditSources(invocation.sources, options, io, warn);
+    // Each cluster, as soon as it is done: its changes since the previous run, then the --output folder.
+    const previous = invocation.previous;
+    const finish = async (clusterFindings: Finding[]): Promise<Finding[]> => {
+      const annotated = previous === undefined ? clusterFindings : await withChanges(clusterFindings, previous, options, warn);
+      await output?.store(annotated);
+      return annotated;
+    };
+    const audited = await auditSources(invocation.sources, options, io, warn, finish);
     findings = audited.findings;
     for (const warning of suppressionWarnings(suppressions, findings, observedAt)) warn(warning);
-    if (invocation.previous !== undefined) findings = await withChanges(findings, invocation.previous, options, warn);
     // Their findings say UNKNOWN and why; the line makes sure a reader of the table or a pipeline notices.
     for (const { cluster, reason } of audited.failedClusters) {
       warn(`${cluster.region ? `${cluster.name} (${cluster.region})` : cluster.name}: not audited: ${reason}`);
@@ -60,19 +73,35 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
     io.stdout.write(formatFindings(findings, invocation.format, wantsColor(io)));
   } catch (error) {
     if (!(error instanceof AsffError)) throw error;
-    // Nothing is printed, but --output below still keeps the findings.
+    // Nothing is printed, but --output already keeps the findings.
     unprintable = `--format asff: ${error.message}`;
   }
-  if (invocation.output !== undefined) {
-    // The findings are already printed: a store that cannot be written loses nothing, but the run is not clean.
-    try {
-      await writeFindingsToDirectory(invocation.output, findings);
-    } catch (error) {
-      return fail(`--output ${invocation.output}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
+  // Each cluster was stored as it was done; the findings are printed now: a store that failed lost nothing, but the
+  // run is not clean.
+  const storeError = output?.error();
+  if (storeError !== undefined) return fail(`--output ${invocation.output}: ${storeError}`);
   if (unprintable !== undefined) return fail(unprintable);
   return auditExit(findings, invocation.failOn);
+}
+
+/** `--output DIR`, written cluster by cluster: `store` never rejects; `error` is the first write that failed. */
+interface DirectoryStore {
+  store(findings: Finding[]): Promise<void>;
+  error(): string | undefined;
+}
+
+function directoryStore(directory: string): DirectoryStore {
+  let first: string | undefined;
+  return {
+    async store(findings) {
+      try {
+        await writeFindingsToDirectory(directory, findings);
+      } catch (error) {
+        first ??= (error as Error).message.split('\n')[0];
+      }
+    },
+    error: () => first,
+  };
 }
 
 /**

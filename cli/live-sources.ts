@@ -26,6 +26,8 @@ export interface LiveRunOptions extends LiveAuditOptions {
   progress?: (line: string) => void;
   /** AWS access for EKS mode; defaults to the default credential chain and one EKS client per region. */
   aws?: { credentials: AwsCredentialIdentityProvider; eksFor(region: string): EKSClient };
+  /** Takes one cluster's findings as soon as its audit is done (`--output`) and returns them as the run keeps them. */
+  finish?: (findings: Finding[]) => Promise<Finding[]>;
 }
 
 /** Every audited cluster's findings, and the clusters (or regions) that could not be audited, with why. */
@@ -35,35 +37,33 @@ export interface LiveAuditResult {
 }
 
 /**
- * Audits the live clusters `selection` names. Kubeconfig mode: the chosen context's cluster. EKS mode: the named
+ * Audits the live clusters `selection` names, each within its deadline, handing each cluster's findings to
+ * `finish` as soon as it is done. Kubeconfig mode: the chosen context's cluster. EKS mode: the named
  * clusters (or, with `--all-clusters`, every cluster) of each region, four at a time; regions default to
  * `AWS_REGION` (then `AWS_DEFAULT_REGION`). Throws {@link UsageError} for an unusable kubeconfig, context or missing
  * region; a cluster that cannot be reached is not an error but UNKNOWN findings and a failed-cluster entry.
  */
 export async function auditLiveSources(selection: LiveSelection, options: LiveRunOptions): Promise<LiveAuditResult> {
-  const report = (audit: ClusterAudit) => options.progress?.(progressLine(audit));
+  const finish = async (audit: ClusterAudit): Promise<ClusterAudit> => {
+    options.progress?.(progressLine(audit));
+    return options.finish ? { ...audit, findings: await options.finish(audit.findings) } : audit;
+  };
+  let audits: ClusterAudit[];
   if (selection.mode === SourceMode.Kubeconfig) {
     try {
-      const audit = await auditKubeconfigContext({ kubeconfig: selection.kubeconfig, context: selection.context, env: options.env }, options);
-      report(audit);
-      return { findings: audit.findings, failedClusters: failedClustersOf([audit]) };
+      const source = { kubeconfig: selection.kubeconfig, context: selection.context, env: options.env };
+      audits = [await finish(await auditKubeconfigContext(source, options))];
     } catch (error) {
       if (error instanceof KubeconfigError) throw new UsageError(error.message);
       throw error;
     }
+  } else {
+    const regions = selection.regions.length > 0 ? selection.regions : defaultRegions(options.env);
+    const aws = options.aws ?? defaultAws();
+    const request = { regions, ...(selection.allClusters ? {} : { clusters: selection.clusters }), eksFor: aws.eksFor, credentials: aws.credentials, options };
+    audits = await auditEksFleet(request, finish);
   }
-
-  const regions = selection.regions.length > 0 ? selection.regions : defaultRegions(options.env);
-  const aws = options.aws ?? defaultAws();
-  const fleet = await auditEksFleet({
-    regions,
-    ...(selection.allClusters ? {} : { clusters: selection.clusters }),
-    eksFor: aws.eksFor,
-    credentials: aws.credentials,
-    options,
-    onClusterDone: report,
-  });
-  return { findings: fleet.audits.flatMap((audit) => audit.findings), failedClusters: failedClustersOf(fleet.audits) };
+  return { findings: audits.flatMap((audit) => audit.findings), failedClusters: failedClustersOf(audits) };
 }
 
 /** A progress callback writing to `io.stderr` when it is a terminal; `undefined` otherwise (pipes and CI stay quiet). */

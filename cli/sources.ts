@@ -5,25 +5,31 @@
  * a live source is used.
  */
 import { auditSnapshot } from '../lambda/audit/index.js';
-import type { AuditOptions } from '../lambda/audit/finding.js';
+import type { Finding } from '../lambda/audit/finding.js';
+import type { LiveAuditOptions } from '../lambda/live/cluster-audit.js';
 import { loadOfflineSnapshot } from '../lambda/collect/offline.js';
 import { SourceMode, type SourceSelection } from './args.js';
 import type { CommandIo } from './io.js';
 import type { LiveAuditResult } from './live-sources.js';
 
-/** Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files. */
+/**
+ * Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files, `finish`
+ * each cluster's findings as soon as that cluster is done (changes since the previous run, `--output`) and returns
+ * them as the run keeps them. `options.deadline` bounds live clusters.
+ */
 export async function auditSources(
   selection: SourceSelection,
-  options: AuditOptions,
+  options: LiveAuditOptions,
   io: CommandIo,
   warn: (message: string) => void,
+  finish: (findings: Finding[]) => Promise<Finding[]> = async (findings) => findings,
 ): Promise<LiveAuditResult> {
   if (selection.mode === SourceMode.Offline) {
     const snapshot = await loadOfflineSnapshot(selection.offline, warn);
-    return { findings: auditSnapshot(snapshot, options), failedClusters: [] };
+    return { findings: await finish(auditSnapshot(snapshot, options)), failedClusters: [] };
   }
   // The live stack (AWS SDK, Kubernetes client) is most of the code: offline audits never load it.
   const { auditLiveSources, terminalProgress } = await import('./live-sources.js');
   const progress = terminalProgress(io);
-  return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}) });
+  return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}), finish });
 }

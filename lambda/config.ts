@@ -3,6 +3,7 @@
  * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
  */
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS } from './live/deadline.js';
 import { isRegionName } from './names.js';
 import { FINDINGS_PREFIX } from './report/store-layout.js';
 
@@ -18,6 +19,7 @@ export const ENV = {
   alertThreshold: 'ALERT_THRESHOLD',
   concurrency: 'AUDIT_CONCURRENCY',
   roleArn: 'AUDITOR_ROLE_ARN',
+  clusterTimeout: 'CLUSTER_TIMEOUT_SECONDS',
 } as const;
 
 export interface AuditorConfig {
@@ -35,6 +37,8 @@ export interface AuditorConfig {
   concurrency: number;
   /** The function's own role, named in the access-entry remediation of a 401 instead of a placeholder. */
   roleArn?: string;
+  /** How long one cluster's audit may take before it is abandoned as UNKNOWN. */
+  clusterTimeoutMs: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -91,6 +95,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${ENV.roleArn} is "${roleArn}", which is not an IAM role ARN`);
   }
 
+  const clusterTimeoutText = env[ENV.clusterTimeout]?.trim() || String(DEFAULT_CLUSTER_TIMEOUT_MS / 1000);
+  const clusterTimeout = Number(clusterTimeoutText);
+  if (!Number.isInteger(clusterTimeout) || clusterTimeout < 1 || clusterTimeout > 900) {
+    throw new ConfigError(`${ENV.clusterTimeout} is "${clusterTimeoutText}"; expected a whole number of seconds from 1 to 900`);
+  }
+
   const excluded = env[ENV.excludedNamespaces];
   return {
     bucket,
@@ -104,5 +114,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertThreshold: threshold as Severity,
     concurrency,
     roleArn,
+    clusterTimeoutMs: clusterTimeout * 1000,
   };
 }

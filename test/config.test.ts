@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       alertThreshold: 'Medium',
       concurrency: 4,
       roleArn: undefined,
+      clusterTimeoutMs: 180_000,
     });
   });
 
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       [ENV.alertThreshold]: 'Low',
       [ENV.concurrency]: '8',
       [ENV.roleArn]: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
+      [ENV.clusterTimeout]: '90',
     });
 
     // Assess
@@ -48,6 +50,7 @@ describe('loadConfig', () => {
       alertThreshold: 'Low',
       concurrency: 8,
       roleArn: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
+      clusterTimeoutMs: 90_000,
     });
   });
 
@@ -63,6 +66,7 @@ describe('loadConfig', () => {
     [{ [ENV.alertThreshold]: 'High' }, 'ALERT_THRESHOLD is "High"; expected one of Informational, Low, Medium'],
     [{ [ENV.concurrency]: '0' }, 'AUDIT_CONCURRENCY is "0"'],
     [{ [ENV.concurrency]: '2.5' }, 'AUDIT_CONCURRENCY is "2.5"'],
+    [{ [ENV.clusterTimeout]: '0' }, 'CLUSTER_TIMEOUT_SECONDS is "0"; expected a whole number of seconds from 1 to 900'],
     [{ [ENV.topicArn]: 'alerts' }, 'ALERT_TOPIC_ARN is "alerts", which is not an SNS topic ARN'],
     [{ [ENV.roleArn]: 'arn:aws:iam::123456789012:user/alice' }, 'AUDITOR_ROLE_ARN is "arn:aws:iam::123456789012:user/alice", which is not an IAM role ARN'],
   ])('rejects %j with a message naming the variable', (overrides, message) => {

@@ -10,6 +10,8 @@ export interface RetryPolicy {
   /** Retries after the first attempt. */
   maxRetries: number;
   sleep: (ms: number) => Promise<void>;
+  /** Once aborted, a failed attempt is not retried. */
+  signal?: AbortSignal;
 }
 
 /** A request that failed for good: the last failure and how many attempts were made. */
@@ -46,7 +48,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPol
       return await attempt();
     } catch (error) {
       const failure = classifyKubeError(error);
-      if (!isRetryable(failure) || attempts > policy.maxRetries) throw new KubeRequestError(failure, attempts);
+      if (!isRetryable(failure) || attempts > policy.maxRetries || policy.signal?.aborted) throw new KubeRequestError(failure, attempts);
       await policy.sleep(failure.retryAfterMs ?? backoffDelay(attempts - 1));
     }
   }

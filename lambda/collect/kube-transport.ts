@@ -19,16 +19,17 @@ export interface KubeTransport {
 }
 
 /**
- * A transport whose requests are aborted after `timeoutMs` (client-node's fetch then rejects with an `AbortError`).
- * The deadline also covers reading the body: a server that sends headers and then stalls still times out.
+ * A transport whose requests are aborted after `timeoutMs`, or as soon as `signal` aborts (client-node's fetch then
+ * rejects with an `AbortError`). The deadline also covers reading the body: a server that sends headers and then
+ * stalls still times out.
  */
-export function createKubeTransport(timeoutMs: number): KubeTransport {
+export function createKubeTransport(timeoutMs: number, signal?: AbortSignal): KubeTransport {
   const fetchLibrary = new IsomorphicFetchHttpLibrary();
   let requests = 0;
   const httpApi = wrapHttpLibrary({
     async send(request) {
       requests += 1;
-      request.setSignal(AbortSignal.timeout(timeoutMs));
+      request.setSignal(signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs));
       const response = await fetchLibrary.send(request).toPromise();
       const text = await response.body.text();
       return new ResponseContext(response.httpStatusCode, response.headers, bufferedBody(text));

@@ -40,6 +40,8 @@ export interface KubeCollectOptions {
   roleArn?: string;
   /** How to wait between attempts; tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
+  /** Aborts the collection (the cluster's deadline): requests in flight are cancelled, no retry or page follows. */
+  signal?: AbortSignal;
 }
 
 /** What was read, what could not be, and how many HTTP requests it took (retries included). */
@@ -69,7 +71,7 @@ const PROBLEM_ORDER: readonly ProblemKind[] = [
 export async function collectKubeInventory(kubeConfig: KubeConfig, options: KubeCollectOptions = {}): Promise<KubeCollection> {
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig has no current cluster: nothing to collect from');
-  const transport = createKubeTransport(options.timeoutMs ?? DEFAULTS.timeoutMs);
+  const transport = createKubeTransport(options.timeoutMs ?? DEFAULTS.timeoutMs, options.signal);
   const collector = new Collector(createKubeApis(kubeConfig, server, transport.httpApi), transport, server, options);
   return collector.collect();
 }
@@ -88,7 +90,7 @@ class Collector {
     private readonly server: string,
     private readonly options: KubeCollectOptions,
   ) {
-    this.retry = { maxRetries: options.maxRetries ?? DEFAULTS.maxRetries, sleep: options.sleep ?? sleep };
+    this.retry = { maxRetries: options.maxRetries ?? DEFAULTS.maxRetries, sleep: options.sleep ?? sleep, signal: options.signal };
     const { authenticationMode, clusterName, region, roleArn } = options;
     this.target = { authenticationMode, clusterName, region, roleArn };
   }
@@ -109,7 +111,7 @@ class Collector {
     let next: string | undefined;
     try {
       do {
-        if (this.clusterFailure) return;
+        if (this.clusterFailure || this.options.signal?.aborted) return;
         const page = { limit: this.options.pageSize ?? DEFAULTS.pageSize, _continue: next };
         const list = (await rawJson(await this.request(() => resource.list(this.apis, page)))) as RawList;
         for (const item of list.items ?? []) objects.push({ apiVersion: resource.apiVersion, kind: resource.kind, ...item } as KubeObject);

@@ -1,18 +1,20 @@
 /**
- * The reporting half of a scheduled or manual run: store every cluster's findings in S3, then (only then) send the
- * run's one alert when something failed at or above the threshold or a cluster could not be audited, and sum the
- * run up. Storing comes first so that an alert always points at findings that exist.
+ * The reporting half of a scheduled or manual run. Each cluster's findings are stored in S3 as soon as that cluster
+ * is done ({@link storeCluster}), and the run keeps only what its alert and summary need: the cluster's verdict, its
+ * failures at or above the alert threshold and its counts — not every finding of every cluster. At the end
+ * ({@link reportRun}) the one alert is sent when something failed at or above the threshold or a cluster could not be
+ * audited or stored, and the run is summed up. Storing comes first so that an alert always points at findings that
+ * exist.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { Status, type Finding, type Severity } from '../audit/finding.js';
+import { CheckId, Status, atOrAbove, type Finding, type Severity } from '../audit/finding.js';
+import type { ClusterIdentity } from '../audit/snapshot.js';
 import { buildAlert } from '../report/alert.js';
 import { ATHENA_NAMES } from '../report/athena.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
-import { failedClustersOf, type ClusterAudit, type FailedCluster } from './cluster-audit.js';
-import { mapSettledWithLimit } from './concurrency.js';
-import type { EksFleetAudit } from './eks-fleet.js';
+import type { ClusterAudit, FailedCluster } from './cluster-audit.js';
 
 /** Where findings go and whom the alert goes to. */
 export interface RunReporting {
@@ -21,8 +23,20 @@ export interface RunReporting {
   /** No topic: findings are stored and no alert is sent. */
   alerts?: { sns: SNSClient; topicArn: string };
   threshold: Severity;
-  /** Objects written at once. */
-  concurrency: number;
+}
+
+/** What the run keeps of one cluster once its findings are stored. */
+export interface ClusterRecord {
+  cluster: ClusterIdentity;
+  /** The cluster's `control` verdict and its failures at or above the threshold: all the alert reads. */
+  alertFindings: Finding[];
+  counts: Record<Status, number>;
+  /** Object keys written for it. */
+  keys: string[];
+  /** Why it could not be audited (its findings say UNKNOWN and why). */
+  failure?: string;
+  /** Why its findings could not be stored. */
+  storeFailure?: string;
 }
 
 /** What a run did, as the handler returns it (and logs it). */
@@ -48,42 +62,76 @@ export interface RunReport {
   storeFailures: FailedCluster[];
 }
 
-/** Reports of what went wrong after the audit, for the handler's logs. */
+/** Reports of what went wrong while reporting, for the handler's logs. */
 export interface ReportingEvents {
   storeFailed?(failure: FailedCluster): void;
   alertFailed?(reason: string): void;
 }
 
 /**
- * Stores each cluster's findings (one object each), then publishes the alert if {@link buildAlert} produces one. A
- * cluster whose object could not be written is reported as a failed cluster (in the alert too); when no object at
- * all could be written, throws {@link RunStoreError} before any alert. A failed publish is reported through
- * `events.alertFailed` and leaves `alerted` false: the findings are stored, so the run itself succeeded.
+ * Stores one cluster's findings (one object) and returns what the run keeps of it. A store that fails even after the
+ * SDK's retries is reported through `events.storeFailed` and recorded as the cluster's `storeFailure`; it never
+ * rejects, so one cluster's store cannot stop the others.
+ */
+export async function storeCluster(
+  audit: ClusterAudit,
+  reporting: RunReporting,
+  events: ReportingEvents = {},
+): Promise<ClusterRecord> {
+  const record: ClusterRecord = {
+    cluster: audit.cluster,
+    alertFindings: audit.findings.filter(
+      (finding) =>
+        finding.check_id === CheckId.Control || (finding.status === Status.Fail && atOrAbove(finding.severity, reporting.threshold)),
+    ),
+    counts: countByStatus(audit.findings),
+    keys: [],
+    ...(audit.failure === undefined ? {} : { failure: audit.failure }),
+  };
+  if (audit.findings.length === 0) return record;
+  try {
+    record.keys = await storeFindings(reporting.s3, reporting.store, audit.findings);
+  } catch (error) {
+    record.storeFailure = `findings not stored: ${(error as Error).message}`;
+    events.storeFailed?.({ cluster: audit.cluster, reason: record.storeFailure });
+  }
+  return record;
+}
+
+/**
+ * Ends the run: when no object at all could be stored, throws {@link RunStoreError} before any alert; otherwise
+ * publishes the alert if {@link buildAlert} produces one, naming the clusters that could not be audited or stored. A
+ * failed publish is reported through `events.alertFailed` and leaves `alerted` false: the findings are stored, so the
+ * run itself succeeded.
  */
 export async function reportRun(
   runId: string,
-  fleet: EksFleetAudit,
+  records: readonly ClusterRecord[],
   reporting: RunReporting,
   events: ReportingEvents = {},
 ): Promise<RunReport> {
-  const stored = await storeEach(fleet.audits, reporting);
-  for (const failure of stored.failures) events.storeFailed?.(failure);
-  if (stored.keys.length === 0 && stored.failures.length > 0) {
-    throw new RunStoreError(`no findings could be stored: ${stored.failures[0]?.reason}`);
+  const keys = records.flatMap((record) => record.keys);
+  const storeFailures = records.flatMap((record) =>
+    record.storeFailure === undefined ? [] : [{ cluster: record.cluster, reason: record.storeFailure }],
+  );
+  if (keys.length === 0 && storeFailures.length > 0) {
+    throw new RunStoreError(`no findings could be stored: ${storeFailures[0]?.reason}`);
   }
-
-  const findings = fleet.audits.flatMap((audit) => audit.findings);
-  const failedClusters = [...failedClustersOf(fleet.audits), ...stored.failures];
-  const alerted = await alertIfNeeded(runId, findings, failedClusters, stored.keys, reporting, events);
+  const failedClusters = [
+    ...records.flatMap((record) => (record.failure === undefined ? [] : [{ cluster: record.cluster, reason: record.failure }])),
+    ...storeFailures,
+  ];
+  const findings = records.flatMap((record) => record.alertFindings);
+  const alerted = await alertIfNeeded(runId, findings, failedClusters, keys, reporting, events);
   const summary: RunSummary = {
     runId,
-    clusters: fleet.audits.length,
+    clusters: records.length,
     failedClusters: failedClusters.map(({ cluster, reason }) => ({ name: cluster.name, region: cluster.region ?? null, reason })),
-    findings: countByStatus(findings),
-    keys: stored.keys,
+    findings: sumCounts(records.map((record) => record.counts)),
+    keys,
     alerted,
   };
-  return { summary, storeFailures: stored.failures };
+  return { summary, storeFailures };
 }
 
 /** Counts of findings per status, every status present (0 when none). */
@@ -93,18 +141,10 @@ export function countByStatus(findings: readonly Finding[]): Record<Status, numb
   return counts;
 }
 
-async function storeEach(audits: ClusterAudit[], reporting: RunReporting): Promise<{ keys: string[]; failures: FailedCluster[] }> {
-  const withFindings = audits.filter((audit) => audit.findings.length > 0);
-  const settled = await mapSettledWithLimit(withFindings, reporting.concurrency, (audit) =>
-    storeFindings(reporting.s3, reporting.store, audit.findings),
-  );
-  const keys: string[] = [];
-  const failures: FailedCluster[] = [];
-  settled.forEach((outcome, index) => {
-    if (outcome.status === 'fulfilled') keys.push(...outcome.value);
-    else failures.push({ cluster: (withFindings[index] as ClusterAudit).cluster, reason: `findings not stored: ${(outcome.reason as Error).message}` });
-  });
-  return { keys, failures };
+function sumCounts(counts: ReadonlyArray<Record<Status, number>>): Record<Status, number> {
+  const total: Record<Status, number> = { PASS: 0, FAIL: 0, UNKNOWN: 0 };
+  for (const each of counts) for (const status of Object.values(Status)) total[status] += each[status];
+  return total;
 }
 
 async function alertIfNeeded(

@@ -6,13 +6,16 @@
 import { CHECKS, auditSnapshot } from '../audit/index.js';
 import { CONTROL_ID, CheckId, Status, type AuditOptions, type Finding, type FindingResource } from '../audit/finding.js';
 import { toFinding } from '../audit/findings.js';
-import type { ClusterIdentity, ClusterSnapshot } from '../audit/snapshot.js';
+import type { ClusterIdentity, ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
 import type { KubeCollectOptions } from '../collect/kubernetes.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS, clusterAllowance, withinDeadline, type AuditDeadline } from './deadline.js';
 
 /** How a live audit runs: the run identity and exclusions, plus Kubernetes collection tuning (tests, benchmarks). */
 export interface LiveAuditOptions extends AuditOptions {
   /** Collection settings shared by every cluster; cluster-specific fields (name, region, auth mode) are filled in. */
-  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep' | 'roleArn'>;
+  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep' | 'roleArn' | 'signal'>;
+  /** Time limits; absent: the default per-cluster deadline (deadline.ts) and no run deadline. */
+  deadline?: AuditDeadline;
 }
 
 /** A cluster that could not be audited, and why (as the alert and the run summary report it). */
@@ -51,18 +54,44 @@ export function auditCollected(snapshot: ClusterSnapshot, options: AuditOptions,
  */
 export function auditFault(cluster: ClusterIdentity, error: unknown, options: AuditOptions): ClusterAudit {
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-  const snapshot: ClusterSnapshot = {
-    cluster,
-    kube: {},
-    problems: [
-      {
-        kind: 'cluster',
-        reason: `the audit of this cluster failed unexpectedly: ${detail}`,
-        remediation: 'Run the audit again; if the failure repeats, report it with this message.',
-      },
-    ],
-  };
-  return auditCollected(snapshot, options);
+  return auditUnreached(cluster, {
+    kind: 'cluster',
+    reason: `the audit of this cluster failed unexpectedly: ${detail}`,
+    remediation: 'Run the audit again; if the failure repeats, report it with this message.',
+  }, options);
+}
+
+/**
+ * The audit of a cluster abandoned at its deadline (`limit` says which: "180 s, the per-cluster deadline"): every
+ * check UNKNOWN "not finished within …". What the abandoned work read is dropped, never half-used.
+ */
+export function auditTimedOut(cluster: ClusterIdentity, limit: string, options: AuditOptions): ClusterAudit {
+  return auditUnreached(cluster, {
+    kind: 'cluster',
+    reason: `not finished within ${limit}`,
+    remediation:
+      "Check that the cluster's API server answers promptly (kubectl get --raw /readyz); a large cluster may need a longer deadline (CLUSTER_TIMEOUT_SECONDS for the function, --timeout on the command line). The next run audits it again.",
+  }, options);
+}
+
+/**
+ * Runs one cluster's audit (`audit`, given the options to use: collection carries the deadline's abort signal) within
+ * its deadline, from now: the earlier of `options.deadline.clusterMs` and the run's end. Past it, the work is aborted
+ * and dropped, and the cluster's audit is {@link auditTimedOut} under `cluster()`, the best identity known by then
+ * (with the ARN once EKS described it, so the findings keep their ids from run to run).
+ */
+export async function auditWithinDeadline(
+  cluster: () => ClusterIdentity,
+  options: LiveAuditOptions,
+  audit: (options: LiveAuditOptions) => Promise<ClusterAudit>,
+): Promise<ClusterAudit> {
+  const { ms, limit } = clusterAllowance(options.deadline ?? { clusterMs: DEFAULT_CLUSTER_TIMEOUT_MS }, Date.now());
+  const outcome = await withinDeadline(ms, (signal) => audit({ ...options, collect: { ...options.collect, signal } }));
+  return outcome.finished ? outcome.value : auditTimedOut(cluster(), limit, options);
+}
+
+function auditUnreached(cluster: ClusterIdentity, problem: CollectionProblem, options: AuditOptions): ClusterAudit {
+  return auditCollected({ cluster, kube: {}, problems: [problem] }, options);
 }
 
 /** What discovery could not do: list a region's clusters, or find a cluster named on the command line or in the event. */

@@ -4,7 +4,7 @@
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
+import type { ClusterIdentity, ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
 import { clusterIdentity, describeClusterForAudit, type EksView } from '../collect/eks.js';
 import { EksTokenProvider } from '../collect/eks-token.js';
 import { collectKubeInventory, kubeConfigForEks } from '../collect/kubernetes.js';
@@ -16,6 +16,8 @@ export interface EksClusterTarget {
   region: string;
   name: string;
   credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  /** Told the cluster's full identity (ARN, account) as soon as EKS has described it. */
+  described?(cluster: ClusterIdentity): void;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function auditEksCluster(target: EksClusterTarget, options: LiveAud
     kube: {},
     problems: view.problems,
   };
+  target.described?.(snapshot.cluster);
   if (!view.endpoint || !view.certificateAuthorityData || view.problems.some((problem) => problem.kind === 'cluster')) {
     return auditCollected({ ...snapshot, problems: unreachableProblems(view) }, options);
   }

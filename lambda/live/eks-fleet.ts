@@ -1,14 +1,18 @@
 /**
  * Auditing many EKS clusters across regions with bounded concurrency. Clusters fail independently: a cluster whose
- * audit fails, even by throwing, yields UNKNOWN findings and a failed-cluster entry while the others are audited
- * normally. The same code serves the Lambda handler and the command line; the AWS clients are passed in.
+ * audit fails, even by throwing, or does not finish by its deadline, yields UNKNOWN findings and a failed-cluster
+ * entry while the others are audited normally. Each cluster's audit is handed to the caller as soon as it is done (the
+ * handler stores it then), so a slow cluster never holds back the findings of the others. The same code serves the
+ * Lambda handler and the command line; the AWS clients are passed in.
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ClusterIdentity } from '../audit/snapshot.js';
 import { listClusterNames, type ClusterNameFilters } from '../collect/eks.js';
 import {
   auditFault,
   auditNotDiscovered,
+  auditWithinDeadline,
   type ClusterAudit,
   type DiscoveryFailure,
   type LiveAuditOptions,
@@ -36,16 +40,6 @@ export interface EksFleetRequest {
   /** Signs the EKS tokens. */
   credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
   options: LiveAuditOptions;
-  /** Called once per cluster as soon as its audit is done (progress lines, per-cluster logs). */
-  onClusterDone?(audit: ClusterAudit): void;
-}
-
-/**
- * Every cluster's audit, what discovery could not reach first (a region that could not be listed, a name not found:
- * one UNKNOWN `control` finding each), then the clusters found.
- */
-export interface EksFleetAudit {
-  audits: ClusterAudit[];
 }
 
 const EVERY_CLUSTER: ClusterNameFilters = { include: [], exclude: [] };
@@ -57,26 +51,31 @@ interface ClusterRef {
 
 /**
  * Discovers the clusters (ListClusters in every region, all pages), then audits them at most `concurrency` at a
- * time. A region whose listing fails becomes an audit named {@link WHOLE_REGION} with an UNKNOWN finding on the
- * region; an explicitly named cluster becomes one saying it does not exist only when every region could be listed,
- * else saying it could not be looked up.
+ * time, each within its deadline (`options.deadline`), and hands each audit to `finish` as soon as it is done; resolves
+ * to what `finish` returned, what discovery could not reach first (one UNKNOWN `control` finding each), then the
+ * clusters found. A region whose listing fails becomes an audit named {@link WHOLE_REGION} with an UNKNOWN finding on
+ * the region; an explicitly named cluster becomes one saying it does not exist only when every region could be
+ * listed, else saying it could not be looked up. `finish` must not reject: if it does, the others are still finished
+ * and then the first such error is thrown.
  */
-export async function auditEksFleet(request: EksFleetRequest): Promise<EksFleetAudit> {
+export async function auditEksFleet<R>(request: EksFleetRequest, finish: (audit: ClusterAudit) => Promise<R>): Promise<R[]> {
   const { refs, failures } = await discover(request);
-  const notDiscovered = failures.map((failure) => auditNotDiscovered(failure, request.options));
-  for (const audit of notDiscovered) request.onClusterDone?.(audit);
-  const settled = await mapSettledWithLimit(refs, request.concurrency ?? DEFAULT_CONCURRENCY, async (ref) => {
-    const audit = await auditEksCluster({ ...ref, eks: request.eksFor(ref.region), credentials: request.credentials }, request.options).catch(
-      (error: unknown) => auditFault({ name: ref.name, region: ref.region }, error, request.options),
-    );
-    request.onClusterDone?.(audit);
-    return audit;
+  const audit = async (ref: ClusterRef): Promise<ClusterAudit> => {
+    let cluster: ClusterIdentity = { name: ref.name, region: ref.region };
+    const described = (identity: ClusterIdentity) => (cluster = identity);
+    const target = { ...ref, eks: request.eksFor(ref.region), credentials: request.credentials, described };
+    try {
+      return await auditWithinDeadline(() => cluster, request.options, (options) => auditEksCluster(target, options));
+    } catch (error) {
+      return auditFault(cluster, error, request.options);
+    }
+  };
+  const notDiscovered = await Promise.allSettled(failures.map((failure) => finish(auditNotDiscovered(failure, request.options))));
+  const found = await mapSettledWithLimit(refs, request.concurrency ?? DEFAULT_CONCURRENCY, async (ref) => finish(await audit(ref)));
+  return [...notDiscovered, ...found].map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
   });
-  // Audits never reject (faults become UNKNOWN findings above); a throwing progress callback must not lose a cluster.
-  const audits = settled.map((outcome, index) =>
-    outcome.status === 'fulfilled' ? outcome.value : auditFault(refs[index] as ClusterRef, outcome.reason, request.options),
-  );
-  return { audits: [...notDiscovered, ...audits] };
 }
 
 async function discover(request: EksFleetRequest): Promise<{ refs: ClusterRef[]; failures: DiscoveryFailure[] }> {

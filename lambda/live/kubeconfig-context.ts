@@ -9,7 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterIdentity } from '../audit/snapshot.js';
 import { clusterIdentity } from '../collect/eks-describe.js';
 import { collectKubeInventory } from '../collect/kubernetes.js';
-import { auditCollected, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
+import { auditCollected, auditWithinDeadline, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
 import { clusterArnParts } from '../names.js';
 
 /** Which kubeconfig and context; both unset means `$KUBECONFIG` (or `~/.kube/config`) and its current context. */
@@ -26,18 +26,20 @@ export class KubeconfigError extends Error {
 }
 
 /**
- * Audits the cluster of the chosen context. Throws {@link KubeconfigError} when the kubeconfig cannot be read or the
+ * Audits the cluster of the chosen context, within its deadline (`options.deadline`). Throws {@link KubeconfigError} when the kubeconfig cannot be read or the
  * context does not exist; problems reaching or reading the cluster become findings, as for EKS clusters.
  */
 export async function auditKubeconfigContext(source: KubeconfigSource, options: LiveAuditOptions): Promise<ClusterAudit> {
   const kubeConfig = loadKubeConfig(source);
   const identity = contextIdentity(kubeConfig);
-  const collection = await collectKubeInventory(kubeConfig, {
-    ...options.collect,
-    ...(identity.arn ? { clusterName: identity.name, region: identity.region } : {}),
+  return auditWithinDeadline(() => identity, options, async ({ collect }) => {
+    const collection = await collectKubeInventory(kubeConfig, {
+      ...collect,
+      ...(identity.arn ? { clusterName: identity.name, region: identity.region } : {}),
+    });
+    const snapshot = { cluster: identity, kube: collection.kube, problems: collection.problems };
+    return auditCollected(snapshot, options, collection.requests);
   });
-  const snapshot = { cluster: identity, kube: collection.kube, problems: collection.problems };
-  return auditCollected(snapshot, options, collection.requests);
 }
 
 /** The kubeconfig files in the order kubectl merges them: `--kubeconfig`, else each of `$KUBECONFIG`, else the default. */

@@ -10,9 +10,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuditorConfig } from '../config.js';
-import { reportRun, type RunReport, type RunSummary } from './audit-run.js';
-import { failedClustersOf, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
-import { auditEksFleet, type EksFleetAudit } from './eks-fleet.js';
+import { reportRun, storeCluster, type ClusterRecord, type ReportingEvents, type RunReport, type RunReporting, type RunSummary } from './audit-run.js';
+import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
+import type { AuditDeadline } from './deadline.js';
+import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 
 /** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
@@ -43,21 +44,33 @@ export interface HandlerDependencies {
   /** Kubernetes collection tuning (tests). */
   collect?: LiveAuditOptions['collect'];
   clock?: () => Date;
+  /** Overrides {@link RUN_MARGIN_MS} (tests). */
+  runMarginMs?: number;
 }
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
   awsRequestId: string;
+  /** Lambda's time left for this invocation; absent (a direct call), the run has no deadline of its own. */
+  getRemainingTimeInMillis?(): number;
 }
+
+/**
+ * Time kept back from the Lambda's remaining time when the run's deadline is set: enough to store the findings of the
+ * clusters cut off at the deadline (S3 retries included) and to publish the alert before Lambda stops the function.
+ */
+export const RUN_MARGIN_MS = 30_000;
 
 /** A Lambda handler over `deps`. */
 export type AuditHandler = (event: unknown, context: InvocationContext) => Promise<RunSummary>;
 
 /**
  * Builds the handler. Per invocation: validate the event (an invalid one throws an InvocationError before any
- * work), audit every matching cluster with bounded concurrency, store, alert, then emit metrics — on every run, also
- * when it throws — and return the summary. Every log line carries `run_id`; every line about one cluster also
- * carries `cluster` and `region`. Throws only when the event is invalid or no findings could be stored.
+ * work), audit every matching cluster with bounded concurrency, each within its deadline and the run's (the Lambda's
+ * remaining time minus {@link RUN_MARGIN_MS}), store each cluster's findings as soon as it is done, alert, then emit
+ * metrics — on every run, also when it throws — and return the summary. Every log line carries `run_id`; every line
+ * about one cluster also carries `cluster` and `region`. Throws only when the event is invalid or no findings could
+ * be stored.
  */
 export function createHandler(deps: HandlerDependencies): AuditHandler {
   const { config, logger, metrics } = deps;
@@ -66,54 +79,62 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
     const invocation = parseInvocation(event, context.awsRequestId);
     const started = clock();
     logger.appendKeys({ run_id: invocation.runId });
-    let fleet: EksFleetAudit | undefined;
+    let records: ClusterRecord[] | undefined;
     let report: RunReport | undefined;
     try {
       const regions = invocation.regions ?? config.regions;
       logger.info('audit started', { kind: invocation.kind, regions, clusters: invocation.clusters ?? 'all matching' });
-      fleet = await auditEksFleet({
-        regions,
-        ...(invocation.clusters ? { clusters: invocation.clusters } : {}),
-        filters: { include: config.include, exclude: config.exclude },
-        concurrency: config.concurrency,
-        eksFor: deps.eksFor,
-        credentials: deps.credentials,
-        options: {
-          runId: invocation.runId,
-          observedAt: started,
-          excludedNamespaces: config.excludedNamespaces,
-          collect: { ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
+      const reporting: RunReporting = {
+        s3: deps.s3,
+        store: { bucket: config.bucket, prefix: config.prefix },
+        ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
+        threshold: config.alertThreshold,
+      };
+      const events: ReportingEvents = {
+        storeFailed: (failure) => logger.error('findings not stored', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
+        alertFailed: (reason) => {
+          logger.error('alert not sent', { reason });
+          metrics.addMetric(RunMetric.AlertFailures, MetricUnit.Count, 1);
         },
-        onClusterDone: (audit) => logClusterDone(logger, audit),
-      });
-      report = await reportRun(
-        invocation.runId,
-        fleet,
+      };
+      records = await auditEksFleet(
         {
-          s3: deps.s3,
-          store: { bucket: config.bucket, prefix: config.prefix },
-          ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
-          threshold: config.alertThreshold,
+          regions,
+          ...(invocation.clusters ? { clusters: invocation.clusters } : {}),
+          filters: { include: config.include, exclude: config.exclude },
           concurrency: config.concurrency,
-        },
-        {
-          storeFailed: (failure) => logger.error('findings not stored', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
-          alertFailed: (reason) => {
-            logger.error('alert not sent', { reason });
-            metrics.addMetric(RunMetric.AlertFailures, MetricUnit.Count, 1);
+          eksFor: deps.eksFor,
+          credentials: deps.credentials,
+          options: {
+            runId: invocation.runId,
+            observedAt: started,
+            excludedNamespaces: config.excludedNamespaces,
+            collect: { ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
+            deadline: runDeadline(config.clusterTimeoutMs, context, deps.runMarginMs ?? RUN_MARGIN_MS),
           },
         },
+        async (audit) => {
+          logClusterDone(logger, audit);
+          return storeCluster(audit, reporting, events);
+        },
       );
+      report = await reportRun(invocation.runId, records, reporting, events);
       logger.info('audit finished', { summary: report.summary });
       return report.summary;
     } catch (error) {
       logger.error('audit failed', { reason: (error as Error).message });
       throw error;
     } finally {
-      emitRunMetrics(metrics, fleet, report, clock().getTime() - started.getTime());
+      emitRunMetrics(metrics, records, report, clock().getTime() - started.getTime());
       logger.resetKeys();
     }
   };
+}
+
+/** Each cluster's deadline, and the run's: what Lambda leaves of this invocation, less the time to store and alert. */
+function runDeadline(clusterMs: number, context: InvocationContext, marginMs: number): AuditDeadline {
+  const remaining = context.getRemainingTimeInMillis?.();
+  return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - marginMs };
 }
 
 function logClusterDone(logger: Logger, audit: ClusterAudit): void {
@@ -124,10 +145,10 @@ function logClusterDone(logger: Logger, audit: ClusterAudit): void {
 }
 
 /** The run's metrics, also for a run that failed part-way (what is unknown counts as 0; SuccessfulRuns is then 0). */
-function emitRunMetrics(metrics: Metrics, fleet: EksFleetAudit | undefined, report: RunReport | undefined, durationMs: number): void {
+function emitRunMetrics(metrics: Metrics, records: ClusterRecord[] | undefined, report: RunReport | undefined, durationMs: number): void {
   const counts = report?.summary.findings ?? { PASS: 0, FAIL: 0, UNKNOWN: 0 };
-  const failed = report?.summary.failedClusters.length ?? (fleet ? failedClustersOf(fleet.audits).length : 0);
-  metrics.addMetric(RunMetric.ClustersAudited, MetricUnit.Count, fleet?.audits.length ?? 0);
+  const failed = report?.summary.failedClusters.length ?? records?.filter((record) => record.failure !== undefined).length ?? 0;
+  metrics.addMetric(RunMetric.ClustersAudited, MetricUnit.Count, records?.length ?? 0);
   metrics.addMetric(RunMetric.FailedClusters, MetricUnit.Count, failed);
   metrics.addMetric(RunMetric.FindingsPass, MetricUnit.Count, counts.PASS);
   metrics.addMetric(RunMetric.FindingsFail, MetricUnit.Count, counts.FAIL);

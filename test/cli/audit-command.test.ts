@@ -245,6 +245,8 @@ describe('bad usage and unreadable input: one line on stderr, exit 2', () => {
     [['--all-clusters', '--cluster', 'shop-eu'], 'error: --all-clusters cannot be combined with --cluster: choose one'],
     [['--region', 'eu-west-1'], 'error: --region needs --cluster NAME or --all-clusters (or --kube FILE)'],
     [['--cluster', 'shop-eu', '--region', 'Ireland'], 'error: --region "Ireland" is not an AWS region name (e.g. eu-west-1)'],
+    [['--cluster', 'shop-eu', '--timeout', 'soon'], 'error: --timeout is "soon"; expected a number of seconds from 0.001 to 86400'],
+    [['--cluster', 'shop-eu', '--timeout', '0'], 'error: --timeout is "0"; expected a number of seconds from 0.001 to 86400'],
     [['--kube', EXAMPLE.kube, '--exclude-namespaces', 'Kube_System'], 'error: --exclude-namespaces has "Kube_System", which is not a namespace name'],
     [['--kubeconfig', 'examples/shop-eu/absent-kubeconfig'], 'error: cannot read kubeconfig examples/shop-eu/absent-kubeconfig: no such file'],
     [['--kube', 'examples/shop-eu/absent.json'], 'error: examples/shop-eu/absent.json: no such file'],

@@ -6,15 +6,40 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../lambda/audit/finding.js';
-import { runCliAudit } from './audit-helpers.js';
+import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { EXAMPLE, runCliAudit } from './audit-helpers.js';
 
 const PASSING = 'test/cases/vpc-cni-in-cluster-enforcing-all-pass/cluster.json';
 
 let home: string;
+let stuck: KubeApiServer;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'audit-home-'));
+  const snapshot = await loadOfflineSnapshot({ kube: [EXAMPLE.kube], eksAddons: [] }, () => undefined);
+  // The pods list answers after a minute: the audit is past its deadline long before.
+  stuck = await startKubeApiServer({ inventory: snapshot.kube, faults: [{ path: '/api/v1/pods', delayMs: 60_000 }] });
 });
-afterAll(() => rm(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await stuck.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+/** A kubeconfig whose one context, `slow`, reaches `server` with its token. */
+async function kubeconfig(server: KubeApiServer): Promise<string> {
+  const file = join(home, 'kubeconfig');
+  const lines = [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: slow',
+    'clusters:',
+    `- {name: slow, cluster: {server: "${server.url}", certificate-authority-data: ${server.caData}}}`,
+    `users: [{name: reader, user: {token: ${server.token}}}]`,
+    'contexts: [{name: slow, context: {cluster: slow, user: reader}}]',
+  ];
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
 
 describe('an incomplete audit exits 3', () => {
   test('without AWS credentials, the region that cannot be listed is an UNKNOWN finding, not "no findings"', async () => {
@@ -37,6 +62,25 @@ describe('an incomplete audit exits 3', () => {
     expect(run.stderr).toBe(
       'warning: all clusters (eu-west-1): not audited: the clusters of eu-west-1 could not be listed: eks:ListClusters failed in eu-west-1: CredentialsProviderError: Could not load credentials from any providers\n',
     );
+  });
+});
+
+describe('--timeout bounds a live audit', () => {
+  test('a cluster whose API stalls is UNKNOWN "not finished within" the run\'s time, and the command ends promptly with exit 3', async () => {
+    // Prepare
+    const file = await kubeconfig(stuck);
+
+    // Act: killed after 30 s, well before the stalled answer would come
+    const run = await runCliAudit(['--kubeconfig', file, '--timeout', '2', '--format', 'jsonl'], { HOME: home });
+
+    // Assess
+    expect(run.code).toBe(3);
+    const findings = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Finding);
+    expect(findings.find((finding) => finding.check_id === 'control')?.status).toBe('UNKNOWN');
+    expect(findings.find((finding) => finding.check_id === 'namespace-coverage')?.message).toMatch(
+      /^Not evaluated: the Kubernetes API of cluster slow could not be read \(not finished within (2|1\.9) s, the time left to the run\)\.$/,
+    );
+    expect(run.stderr).toMatch(/^warning: slow: not audited: not finished within (2|1\.9) s, the time left to the run\n$/);
   });
 });
 
