@@ -30,6 +30,7 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     [ENV.excludedNamespaces]: scope.excludedNamespaces.join(','),
     [ENV.alertThreshold]: scope.alertThreshold,
     [ENV.concurrency]: String(scope.auditConcurrency),
+    [ENV.clusterTimeout]: String(scope.clusterTimeoutSeconds),
     ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
     POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,

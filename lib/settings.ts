@@ -6,6 +6,7 @@
  */
 import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { CLUSTER_NAME } from '../lambda/names.js';
 import { auditorEnvironment } from './auditor-environment.js';
 import { ScheduleError, scheduleIntervalMinutes } from './schedule-interval.js';
@@ -22,6 +23,7 @@ export const CONTEXT_KEYS = {
   excludedNamespaces: 'excludedNamespaces',
   alertThreshold: 'alertThreshold',
   auditConcurrency: 'auditConcurrency',
+  clusterTimeout: 'clusterTimeout',
   retentionDays: 'retentionDays',
   memorySize: 'memorySize',
   timeout: 'timeout',
@@ -37,6 +39,7 @@ const DEFAULTS = {
   schedule: 'rate(1 day)',
   alertThreshold: 'Medium',
   auditConcurrency: 4,
+  clusterTimeoutSeconds: DEFAULT_CLUSTER_TIMEOUT_MS / 1000,
   retentionDays: 365,
   // Chosen before the benchmark figures exist; docs/deploy.md explains the choice and marks it for an update.
   memorySize: 1536,
@@ -50,6 +53,8 @@ export interface AuditScope {
   excludedNamespaces: string[];
   alertThreshold: Severity;
   auditConcurrency: number;
+  /** How long one cluster's audit may take before it is UNKNOWN "not finished within …". */
+  clusterTimeoutSeconds: number;
 }
 
 /** Subnets and security groups for a function that must reach private-endpoint clusters. */
@@ -94,6 +99,7 @@ const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
   [ENV.excludedNamespaces, CONTEXT_KEYS.excludedNamespaces],
   [ENV.alertThreshold, CONTEXT_KEYS.alertThreshold],
   [ENV.concurrency, CONTEXT_KEYS.auditConcurrency],
+  [ENV.clusterTimeout, CONTEXT_KEYS.clusterTimeout],
 ];
 
 /** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
@@ -110,6 +116,7 @@ export function readSettings(context: ContextReader): AuditorSettings {
     excludedNamespaces: list(context, CONTEXT_KEYS.excludedNamespaces, DEFAULT_EXCLUDED_NAMESPACES),
     alertThreshold: (text(context, CONTEXT_KEYS.alertThreshold) ?? DEFAULTS.alertThreshold) as Severity,
     auditConcurrency: wholeNumber(context, CONTEXT_KEYS.auditConcurrency, DEFAULTS.auditConcurrency, 1),
+    clusterTimeoutSeconds: wholeNumber(context, CONTEXT_KEYS.clusterTimeout, DEFAULTS.clusterTimeoutSeconds, 1),
     retentionDays: wholeNumber(context, CONTEXT_KEYS.retentionDays, DEFAULTS.retentionDays, 1),
     memorySize: wholeNumber(context, CONTEXT_KEYS.memorySize, DEFAULTS.memorySize, 128, 10240),
     timeoutSeconds: wholeNumber(context, CONTEXT_KEYS.timeout, DEFAULTS.timeoutSeconds, 1, 900),

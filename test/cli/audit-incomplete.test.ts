@@ -77,10 +77,12 @@ describe('--timeout bounds a live audit', () => {
     expect(run.code).toBe(3);
     const findings = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Finding);
     expect(findings.find((finding) => finding.check_id === 'control')?.status).toBe('UNKNOWN');
-    expect(findings.find((finding) => finding.check_id === 'namespace-coverage')?.message).toMatch(
-      /^Not evaluated: the Kubernetes API of cluster slow could not be read \(not finished within (2|1\.9) s, the time left to the run\)\.$/,
+    // The 2 s count from the command's start; what was left when the cluster's turn came is what it got.
+    const reason = /^warning: slow: not audited: (not finished within ([\d.]+) s, the time left to the run)\n$/.exec(run.stderr);
+    expect(Number(reason?.[2])).toBeLessThanOrEqual(2);
+    expect(findings.find((finding) => finding.check_id === 'namespace-coverage')?.message).toBe(
+      `Not evaluated: the Kubernetes API of cluster slow could not be read (${reason?.[1]}).`,
     );
-    expect(run.stderr).toMatch(/^warning: slow: not audited: not finished within (2|1\.9) s, the time left to the run\n$/);
   });
 });
 

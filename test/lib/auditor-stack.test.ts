@@ -84,6 +84,7 @@ describe('the auditor function', () => {
       EXCLUDED_NAMESPACES: 'kube-system,monitoring',
       ALERT_THRESHOLD: 'Low',
       AUDIT_CONCURRENCY: '4',
+      CLUSTER_TIMEOUT_SECONDS: '180',
       AUDITOR_ROLE_ARN: { 'Fn::GetAtt': [ids.role, 'Arn'] },
       POWERTOOLS_SERVICE_NAME: 'eks-netpol-auditor',
       POWERTOOLS_METRICS_NAMESPACE: 'EksNetpolAuditor',
