@@ -1,7 +1,8 @@
 /**
  * The alarms that say the auditor itself is unwell, all notifying the alert topic: the function failed, a run ended
- * in the dead-letter queue, or no run succeeded within twice the schedule interval (which also catches a schedule
- * that stopped firing or a function that times out without an error metric).
+ * in the dead-letter queue, no run succeeded within twice the schedule interval (which also catches a schedule
+ * that stopped firing or a function that times out without an error metric), or a run's alert could not be
+ * delivered (the findings are stored, so the run itself succeeded and none of the others fires).
  */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -23,11 +24,12 @@ export interface AuditorAlarmsProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** The three alarms, each with the alert topic as its alarm action. */
+/** The four alarms, each with the alert topic as its alarm action. */
 export class AuditorAlarms extends Construct {
   readonly errors: Alarm;
   readonly deadLetters: Alarm;
   readonly stale: Alarm;
+  readonly alertDelivery: Alarm;
 
   constructor(scope: Construct, id: string, props: AuditorAlarmsProps) {
     super(scope, id);
@@ -68,7 +70,24 @@ export class AuditorAlarms extends Construct {
       // No data is exactly the failure this alarm exists for.
       treatMissingData: TreatMissingData.BREACHING,
     });
+    this.alertDelivery = new Alarm(this, 'AlertDelivery', {
+      // When the topic itself is what fails, this notification fails too: the alarm state in CloudWatch still shows it.
+      alarmDescription:
+        "A run of the EKS network-policy auditor could not publish its alert (its findings are stored; see the function's log group for 'alert not sent')",
+      metric: new Metric({
+        namespace: TELEMETRY.metricNamespace,
+        metricName: TELEMETRY.alertFailuresMetric,
+        dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
+        statistic: Stats.SUM,
+        period: FIVE_MINUTES,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // The metric exists only for a run whose alert failed.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     const notify = new SnsAction(props.topic);
-    for (const alarm of [this.errors, this.deadLetters, this.stale]) alarm.addAlarmAction(notify);
+    for (const alarm of [this.errors, this.deadLetters, this.stale, this.alertDelivery]) alarm.addAlarmAction(notify);
   }
 }

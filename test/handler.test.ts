@@ -17,6 +17,7 @@ import { createHandler, type AuditHandler } from '../lambda/live/run-handler.js'
 import type { KubeApiServer } from './support/kube-api-server.js';
 import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, passingInventory, startEksApiServer } from './live/fixtures.js';
 import { ATHENA_NAMES } from '../lambda/report/athena.js';
+import { decodeFindings } from '../lambda/report/jsonl.js';
 
 const REGION = 'eu-west-1';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:netpol-alerts';
@@ -65,7 +66,7 @@ function serveClusters(names: string[]): void {
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
 }
 
-function handlerUnderTest(): AuditHandler {
+function handlerUnderTest(clock?: () => Date): AuditHandler {
   output = [];
   // Powertools writes info lines and metrics to stdout, warnings and errors to stderr; Lambda keeps both.
   for (const stream of [process.stdout, process.stderr]) {
@@ -83,6 +84,7 @@ function handlerUnderTest(): AuditHandler {
     sns: new SNSClient({ region: REGION }),
     credentials: async () => TEST_CREDENTIALS,
     collect: FAST_COLLECT,
+    ...(clock ? { clock } : {}),
   });
 }
 
@@ -184,6 +186,28 @@ describe('createHandler', () => {
 
     // Assess
     expect(summary).toMatchObject({ runId: 'manual-c0ffee', clusters: 1, keys: [expect.stringMatching(/manual-c0ffee-123456789012-eu-west-1-beta/)] });
+  });
+
+  it('files a retried scheduled run under its event day, whatever the clock says, so the retry overwrites its objects', async () => {
+    // Prepare: the event fired just before midnight UTC; the first attempt ran then, the retry after midnight
+    serveClusters(['alpha']);
+    const event = { ...scheduledEvent, time: '2025-06-01T23:59:58Z' };
+    const keysAt = async (now: string) => {
+      s3.resetHistory();
+      await handlerUnderTest(() => new Date(now))(event, { awsRequestId: 'request-1' });
+      return s3.commandCalls(PutObjectCommand).map((put) => put.args[0].input.Key);
+    };
+
+    // Act
+    const first = await keysAt('2025-06-01T23:59:59Z');
+    const retry = await keysAt('2025-06-02T00:07:00Z');
+
+    // Assess
+    expect(first).toEqual([expect.stringMatching(/^findings\/dt=2025-06-01\/20250601T235958Z-[0-9a-f]{8}-123456789012-eu-west-1-alpha\.jsonl\.gz$/)]);
+    expect(retry).toEqual(first);
+    // The findings still say when they were observed.
+    const body = s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as Buffer;
+    expect(decodeFindings(body).every((finding) => finding.observed_at === '2025-06-02T00:07:00.000Z')).toBe(true);
   });
 
   it('rejects a malformed event before touching any cluster', async () => {

@@ -18,6 +18,8 @@ export interface Invocation {
   clusters?: string[];
   /** These regions instead of the configured ones. */
   regions?: string[];
+  /** A scheduled run's event time: the same on every retry, so it (not the clock) dates the run's stored objects. */
+  time?: Date;
 }
 
 /** The event has a shape the handler does not accept; the message says what is wrong, in one line. */
@@ -68,7 +70,7 @@ function scheduledInvocation(event: Record<string, unknown>): Invocation {
   if (typeof id !== 'string' || id === '' || !at || Number.isNaN(at.getTime())) {
     throw new InvocationError('the scheduled event needs a string "id" and an ISO-8601 "time"');
   }
-  return { kind: InvocationKind.Scheduled, runId: scheduledRunId(id, at) };
+  return { kind: InvocationKind.Scheduled, runId: scheduledRunId(id, at), time: at };
 }
 
 function names(event: Record<string, unknown>, field: string, pattern: RegExp, what: string): string[] | undefined {

@@ -86,7 +86,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
       logger.info('audit started', { kind: invocation.kind, regions, clusters: invocation.clusters ?? 'all matching' });
       const reporting: RunReporting = {
         s3: deps.s3,
-        store: { bucket: config.bucket, prefix: config.prefix },
+        store: { bucket: config.bucket, prefix: config.prefix, ...(invocation.time ? { runTime: invocation.time } : {}) },
         ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
         threshold: config.alertThreshold,
       };

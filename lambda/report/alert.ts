@@ -4,7 +4,7 @@
  */
 import { CONTROL_ID, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
 import { runFailuresQuery } from './athena.js';
-import { partitionDate } from './store-layout.js';
+import { PARTITION_KEY } from './store-layout.js';
 
 /** A cluster as the alert names it: findings' clusters (`account_id`) and collection's ClusterIdentity (`accountId`) both fit. */
 export interface AlertCluster {
@@ -228,8 +228,8 @@ function locationLines(input: AlertInput): string[] {
   ];
   if (!input.athena) return lines;
   const { database, table, workgroup } = input.athena;
-  const firstObservedAt = input.findings[0]?.observed_at;
-  const dt = firstObservedAt ? partitionDate(new Date(firstObservedAt)) : undefined;
+  // The partition the objects were filed under (a retried run keeps its first day), so the query finds them.
+  const dt = new RegExp(`(?:^|/)${PARTITION_KEY}=(\\d{4}-\\d{2}-\\d{2})/`).exec(keys[0] ?? '')?.[1];
   return [
     ...lines,
     '',

@@ -42,11 +42,12 @@ export interface FindingsObject {
 
 /**
  * Groups findings by run and cluster (account, region and name: EKS names are unique only within an account and
- * region) and encodes each group as one object under `prefix`, keyed by the run's observation date. Deterministic:
- * the same findings always give the same keys, so a retried run overwrites its objects. Throws naming the finding
- * when `observed_at` is not a date.
+ * region) and encodes each group as one object under `prefix`, filed under the date of `runTime` when the run has a
+ * fixed one (a scheduled run: its event's time, the same on every retry, whatever the clock says when the retry
+ * runs), else of the run's observation. Deterministic: the same findings always give the same keys, so a retried run
+ * overwrites its objects. Throws naming the finding when `observed_at` is not a date.
  */
-export function findingsObjects(prefix: string, findings: Finding[]): FindingsObject[] {
+export function findingsObjects(prefix: string, findings: Finding[], runTime?: Date): FindingsObject[] {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
     const group = JSON.stringify([finding.run_id, finding.cluster.account_id, finding.cluster.region, finding.cluster.name]);
@@ -56,7 +57,7 @@ export function findingsObjects(prefix: string, findings: Finding[]): FindingsOb
   }
   return [...groups.values()].map((members) => {
     const first = members[0] as Finding;
-    const key = findingsObjectKey(prefix, runObservedAt(members), first.run_id, first.cluster);
+    const key = findingsObjectKey(prefix, runTime ?? runObservedAt(members), first.run_id, first.cluster);
     return { key, body: encodeFindings(members), count: members.length };
   });
 }

@@ -26,6 +26,8 @@ export function createS3Client(overrides: S3ClientConfig = {}): S3Client {
 export interface StoreTarget {
   bucket: string;
   prefix: string;
+  /** The run's fixed time, whose date files its objects (see `findingsObjects`); absent: the findings' `observed_at`. */
+  runTime?: Date;
 }
 
 /** The store could not take an object even after the retries; the message names the bucket and the key. */
@@ -40,7 +42,7 @@ export class FindingsStoreError extends Error {
  */
 export async function storeFindings(s3: S3Client, target: StoreTarget, findings: Finding[]): Promise<string[]> {
   const keys: string[] = [];
-  for (const object of findingsObjects(target.prefix, findings)) {
+  for (const object of findingsObjects(target.prefix, findings, target.runTime)) {
     try {
       await s3.send(
         new PutObjectCommand({

@@ -4,6 +4,7 @@ import { ENV } from '../../lambda/config.js';
 import { FINDINGS_COLUMNS, SAVED_QUERIES } from '../../lambda/report/athena.js';
 import { FINDINGS_PREFIX, findingsObjectKey, partitionDate } from '../../lambda/report/store-layout.js';
 import type { AuditorStack } from '../../lib/auditor-stack.js';
+import { RunMetric } from '../../lambda/live/run-handler.js';
 import { logicalId, synthAuditor, TEST_ENV } from './support/auditor-app.js';
 
 const ACCOUNT = TEST_ENV.account;
@@ -597,12 +598,12 @@ describe('the alarms', () => {
     )?.Properties;
   }
 
-  it('are exactly three, each notifying the alert topic', () => {
+  it('are exactly four, each notifying the alert topic', () => {
     // Act
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
 
     // Assess
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'SuccessfulRuns']);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['AlertFailures', 'ApproximateNumberOfMessagesVisible', 'Errors', 'SuccessfulRuns']);
     for (const properties of alarms) expect(properties.AlarmActions).toEqual([{ Ref: ids.topic }]);
   });
 
@@ -635,6 +636,23 @@ describe('the alarms', () => {
       Period: 300,
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('fire on any alert the handler could not deliver, watching the metric the handler emits for it', () => {
+    // Act
+    const delivery = alarm(RunMetric.AlertFailures);
+
+    // Assess
+    expect(delivery).toMatchObject({
+      Namespace: 'EksNetpolAuditor',
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
   });

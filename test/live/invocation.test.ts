@@ -18,13 +18,17 @@ function scheduledEvent(overrides: Record<string, unknown> = {}): Record<string,
 }
 
 describe('parseInvocation', () => {
-  it('gives a scheduled event a run id from its time and id, the same on a retry', () => {
+  it('gives a scheduled event a run id from its time and id, and its time, the same on a retry', () => {
     // Act
     const first = parseInvocation(scheduledEvent(), 'request-1');
     const retry = parseInvocation(scheduledEvent(), 'request-2');
 
     // Assess
-    expect(first).toEqual({ kind: 'scheduled', runId: expect.stringMatching(/^20250602T060000Z-[0-9a-f]{8}$/) });
+    expect(first).toEqual({
+      kind: 'scheduled',
+      runId: expect.stringMatching(/^20250602T060000Z-[0-9a-f]{8}$/),
+      time: new Date('2025-06-02T06:00:00Z'),
+    });
     expect(retry.runId).toBe(first.runId);
   });
 

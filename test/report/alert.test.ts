@@ -209,6 +209,18 @@ describe('buildAlert', () => {
     expect(alert!.message).toContain("WHERE dt = '2024-05-01' AND run_id = 'run-1' AND status = 'FAIL'");
   });
 
+  it("queries the partition the objects were filed under, not the day of observed_at (a retry after midnight)", () => {
+    // Prepare: the run's event was on 2024-04-30; the retry that observed these findings ran on 2024-05-01
+    const findings = [namespaceFailure('prod', 'team-a')];
+    const keys = ['findings/dt=2024-04-30/run-1-123456789012-eu-west-1-prod.jsonl.gz'];
+
+    // Act
+    const alert = buildAlert(input({ findings, location: { ...LOCATION, keys }, athena: { database: 'd', table: 't', workgroup: 'w' } }));
+
+    // Assess
+    expect(alert!.message).toContain("WHERE dt = '2024-04-30' AND run_id = 'run-1'");
+  });
+
   it('never carries a token found in a failure reason', () => {
     // Prepare
     const failedClusters = [
