@@ -38,6 +38,7 @@ export const CheckId = {
   DefaultDeny: 'default-deny',
   PermissivePolicy: 'permissive-policy',
   DanglingPolicy: 'dangling-policy',
+  InertPolicy: 'inert-policy',
   UnenforceableWorkload: 'unenforceable-workload',
   Control: 'control',
 } as const;
@@ -54,6 +55,8 @@ export interface FindingResource {
   kind: string;
   namespace: string | null;
   name: string;
+  /** The API group, on resources whose kind alone is ambiguous (the kinds of custom resources). */
+  api_group?: string;
 }
 
 /**

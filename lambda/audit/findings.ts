@@ -3,7 +3,7 @@
  * across runs, a deterministic order, and the wording helpers every check message shares.
  */
 import { createHash } from 'node:crypto';
-import type { CheckVerdict } from './check.js';
+import type { CheckVerdict } from './verdict.js';
 import {
   CONTROL_ID,
   SCHEMA_VERSION,
@@ -28,12 +28,14 @@ export interface CheckDescription {
 
 /**
  * The stable identity of a finding: sha256 (hex) of the control, the check, the cluster (its ARN when known, else
- * region and name) and the resource kind, namespace and name. Run id and time are not part of it, so the same
- * resource keeps its id from run to run.
+ * region and name) and the resource kind, namespace, name and, when it has one, API group. Run id and time are not
+ * part of it, so the same resource keeps its id from run to run.
  */
 export function findingId(checkId: CheckId, cluster: ClusterIdentity, resource: FindingResource): string {
   // A JSON array keeps the parts apart: no choice of names can make two different identities hash the same input.
-  const identity = JSON.stringify([CONTROL_ID, checkId, clusterKey(cluster), resource.kind, resource.namespace, resource.name]);
+  // The group joins only where it is set, so the ids of resources without one stay what they always were.
+  const group = resource.api_group === undefined ? [] : [resource.api_group];
+  const identity = JSON.stringify([CONTROL_ID, checkId, clusterKey(cluster), resource.kind, resource.namespace, resource.name, ...group]);
   return createHash('sha256').update(identity).digest('hex');
 }
 
@@ -71,7 +73,7 @@ export function toFinding(
     control_id: CONTROL_ID,
     check_id: check.id,
     status: verdict.status,
-    severity: check.severity,
+    severity: verdict.severity ?? check.severity,
     title: check.title,
     message: verdict.message,
     remediation: verdict.remediation ?? check.remediation,
@@ -92,12 +94,13 @@ export function compareText(left: string, right: string): number {
   return left < right ? -1 : 1;
 }
 
-/** Orders resources by kind, then namespace (cluster-scoped first), then name. */
+/** Orders resources by kind, then namespace (cluster-scoped first), then name, then API group. */
 export function compareResources(left: FindingResource, right: FindingResource): number {
   return (
     compareText(left.kind, right.kind) ||
     compareText(left.namespace ?? '', right.namespace ?? '') ||
-    compareText(left.name, right.name)
+    compareText(left.name, right.name) ||
+    compareText(left.api_group ?? '', right.api_group ?? '')
   );
 }
 

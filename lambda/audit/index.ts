@@ -2,14 +2,16 @@
  * The audit engine's entry point: one cluster snapshot in, every check's findings out. Also the short list of what
  * other modules (loaders, the command line, the Lambda handler, reporters) use from the engine.
  */
-import type { AuditContext, CheckVerdict } from './check.js';
+import type { AuditContext } from './check.js';
 import { CHECKS } from './checks/index.js';
 import type { CheckOutcome } from './checks/control.js';
 import { detectEngine } from './engines.js';
 import { Status, type AuditOptions, type CheckId, type Finding } from './finding.js';
 import { compareResources, toFinding } from './findings.js';
-import { buildModel, unreadInputVerdict } from './model.js';
+import { buildModel } from './model.js';
 import type { ClusterSnapshot } from './snapshot.js';
+import { unreadInputVerdict } from './unread-input.js';
+import type { CheckVerdict } from './verdict.js';
 
 /**
  * The verdict of a check that found nothing to judge (e.g. every namespace is excluded): one PASS on the cluster, so
@@ -38,12 +40,8 @@ function withSuppression(verdict: CheckVerdict, checkId: CheckId, { snapshot, op
  * (registry order), then resource kind, namespace and name. Pure: the same snapshot and options give the same output.
  */
 export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions): Finding[] {
-  const context: AuditContext = {
-    snapshot,
-    options,
-    model: buildModel(snapshot, options),
-    engine: detectEngine(snapshot),
-  };
+  const engine = detectEngine(snapshot);
+  const context: AuditContext = { snapshot, options, model: buildModel(snapshot, options, engine), engine };
   const outcomes: CheckOutcome[] = [];
   const findings: Finding[] = [];
   for (const entry of CHECKS) {
@@ -62,7 +60,7 @@ export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions):
 export { CHECKS, type RegisteredCheck } from './checks/index.js';
 export { findingId } from './findings.js';
 export { selectorProblem, matchesSelector } from './selectors.js';
-export { effectivePolicyTypes } from './policies.js';
+export { effectivePolicyTypes } from './isolation/network-policy.js';
 export {
   CONTROL_ID,
   CheckId,

@@ -1,27 +1,27 @@
 /**
- * The audit model: what the checks read, derived once per cluster from the snapshot. Built in
- * O(pods + policies × pods of their namespace): policies are indexed by namespace and only ever matched against the
- * running pods of that namespace. Excluded namespaces are left out here, so no check can report on them.
+ * The audit model: what the checks read, derived once per cluster from the snapshot and the engine verdict. Every
+ * policy API is read through its adapter (isolation/apis.ts) into views, and every running pod gets its isolation per
+ * direction (isolation/decision.ts). Built in O(pods + policies × pods of their namespaces): namespaced policies are
+ * indexed by namespace and matched only against the running pods of theirs; cluster-scoped ones are matched against
+ * namespace labels first. Excluded namespaces are left out here, so no check can report on them.
  */
-import type { CheckVerdict } from './check.js';
-import { Status, type AuditOptions, type FindingResource } from './finding.js';
+import type { EngineVerdict } from './engines/engine-verdict.js';
+import type { AuditOptions, FindingResource } from './finding.js';
 import { compareText } from './findings.js';
-import { byNamespace, effectivePolicyTypes, namespaceOf, selectedPods, type PolicyType } from './policies.js';
 import { kindOfBucket } from './kinds.js';
-import type { ClusterSnapshot, KubeInventory, KubeObject, NetworkPolicy, Pod } from './snapshot.js';
+import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
+import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
+import { POLICY_APIS } from './isolation/apis.js';
+import { decideIsolation, decideNamespaceIsolation, type AppliedTierRule, type Isolation, type NamespaceIsolation } from './isolation/decision.js';
+import { defaultDenyModes, type DefaultDenyModes } from './isolation/default-deny-modes.js';
+import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
+import { enforcementOf } from './isolation/enforcement.js';
+import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';
+import type { PolicyApi, PolicyFacts, PolicyView } from './isolation/policy-api.js';
 import { groupWorkloads, isRunning, usesHostNetwork, type Workload } from './workloads.js';
 
-/** A NetworkPolicy of an audited namespace with what the checks ask about it. */
-export interface PolicyView {
-  policy: NetworkPolicy;
-  namespace: string;
-  name: string;
-  types: PolicyType[];
-  /** The running pods it selects; host-network pods are not among them, since no policy applies to them. */
-  selected: Pod[];
-  /** Running host-network pods its podSelector matches (reported by `dangling-policy`: they are out of its reach). */
-  hostNetworkMatches: number;
-}
+/** A pod's isolation in each direction. */
+export type PodIsolation = Record<PolicyType, Isolation>;
 
 /** The derived view of one cluster that every check reads; see {@link buildModel}. */
 export interface AuditModel {
@@ -31,14 +31,20 @@ export interface AuditModel {
   namespaces: string[];
   /** Running pods (finished ones dropped, host-network ones kept) of audited namespaces, by namespace, sorted by name. */
   podsByNamespace: Map<string, Pod[]>;
-  /** NetworkPolicies of audited namespaces, by namespace, sorted by name. */
+  /** Namespaced policies of every API in audited namespaces, by namespace, sorted by kind and name. */
   policiesByNamespace: Map<string, PolicyView[]>;
-  /** The same policies as one list. */
+  /** Every policy: the namespaced ones of audited namespaces, then the cluster-scoped ones. */
   policies: PolicyView[];
-  /** The policies selecting each running non-host-network pod (absent: none selects it). */
+  /** The policies selecting each running non-host-network pod, counted or not (absent: none selects it). */
   policiesSelecting: Map<Pod, PolicyView[]>;
+  /** The isolation of each running non-host-network pod of an audited namespace. */
+  isolation: Map<Pod, PodIsolation>;
+  /** The isolation of each audited namespace (and of each namespace with running pods). */
+  namespaceIsolation: Map<string, Record<PolicyType, NamespaceIsolation>>;
   /** Workloads of audited namespaces with at least one running pod. */
   workloads: Workload[];
+  /** The default-deny settings the engines honour, for evidence. */
+  defaultDenyEvidence: Record<string, unknown>;
 }
 
 /** The Cluster resource of a snapshot: cluster-level findings (engine, control, missing data) are about it. */
@@ -46,102 +52,132 @@ export function clusterResource(snapshot: ClusterSnapshot): FindingResource {
   return { kind: 'Cluster', namespace: null, name: snapshot.cluster.name };
 }
 
-/** The resource of a policy's findings. */
-export function policyResource(view: PolicyView): FindingResource {
-  return { kind: 'NetworkPolicy', namespace: view.namespace, name: view.name };
+// Sorted by name so that the pods and policies a message lists do not depend on the order of the input.
+const byName = (left: KubeObject, right: KubeObject) => compareText(left.metadata.name, right.metadata.name);
+
+/** What reading a policy needs besides the policy: the engine verdict and the endpoint evidence. */
+interface ViewContext {
+  engine: EngineVerdict;
+  endpoints: EndpointIndex;
 }
 
-function viewPolicy(policy: NetworkPolicy, pods: readonly Pod[]): PolicyView {
-  const matched = selectedPods(policy, pods);
+function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matched: readonly Pod[], context: ViewContext): PolicyView {
+  const spec = kindOfBucket(api.bucket);
+  const namespace = spec.namespaced ? namespaceOf(object) : null;
+  const name = object.metadata.name;
   const selected = matched.filter((pod) => !usesHostNetwork(pod));
+  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length }, context.engine, context.endpoints);
   return {
-    policy,
-    namespace: namespaceOf(policy),
-    name: policy.metadata.name,
-    types: effectivePolicyTypes(policy),
+    ...facts,
+    api,
+    // A CRD's kind may be another API's kind too (three APIs define ClusterNetworkPolicy): its group says which.
+    resource: { kind: spec.kind, namespace, name, ...(spec.builtIn ? {} : { api_group: spec.group }) },
+    title: `${spec.kind} ${namespace === null ? name : `${namespace}/${name}`}`,
+    name,
     selected,
     hostNetworkMatches: matched.length - selected.length,
+    enforcement,
+    enforcementReason: reason,
+    counts,
   };
 }
 
+/** Appends `value` to the list of `key`. */
+function push<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
+
 /** Derives the {@link AuditModel} of `snapshot`, leaving out `options.excludedNamespaces`. */
-export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions): AuditModel {
+export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, engine: EngineVerdict): AuditModel {
   const excluded = new Set(options.excludedNamespaces);
   const audited = (object: KubeObject) => !excluded.has(namespaceOf(object));
   const { kube } = snapshot;
+  const context: ViewContext = { engine, endpoints: indexEndpoints(kube) };
 
-  // Sorted by name so that the pods and policies a message lists do not depend on the order of the input.
-  const byName = (left: KubeObject, right: KubeObject) => compareText(left.metadata.name, right.metadata.name);
   const runningPods = (kube.pods ?? []).filter((pod) => isRunning(pod) && audited(pod)).sort(byName);
   const podsByNamespace = byNamespace(runningPods);
+  const namespaceObjects = new Map<string, Namespace>((kube.namespaces ?? []).map((namespace) => [namespace.metadata.name, namespace]));
+  const namespaces = [...namespaceObjects.keys()].filter((name) => !excluded.has(name)).sort();
+  // Cluster-scoped policies reach pods through their namespace: every audited namespace, read or known from its pods.
+  const reachable = [...new Set([...namespaces, ...podsByNamespace.keys()])].sort();
+
   const policiesByNamespace = new Map<string, PolicyView[]>();
+  const clusterPolicies: PolicyView[] = [];
   const policiesSelecting = new Map<Pod, PolicyView[]>();
-  for (const [namespace, policies] of byNamespace((kube.networkPolicies ?? []).filter(audited).sort(byName))) {
-    const views = policies.map((policy) => viewPolicy(policy, podsByNamespace.get(namespace) ?? []));
-    policiesByNamespace.set(namespace, views);
-    for (const view of views) {
-      for (const pod of view.selected) {
-        const selecting = policiesSelecting.get(pod);
-        if (selecting) selecting.push(view);
-        else policiesSelecting.set(pod, [view]);
+  const tierRulesOf = new Map<Pod, AppliedTierRule[]>();
+  const namespaceTierRules = new Map<string, AppliedTierRule[]>();
+  for (const api of POLICY_APIS) {
+    const objects = [...(kube[api.bucket] ?? [])].sort(byName) as KubeObject[];
+    if (kindOfBucket(api.bucket).namespaced) {
+      for (const object of objects.filter(audited)) {
+        const facts = api.read(object as never);
+        const pods = podsByNamespace.get(namespaceOf(object)) ?? [];
+        const view = viewPolicy(api, object, facts, pods.filter((pod) => facts.subject.selectsPod(pod)), context);
+        push(policiesByNamespace, namespaceOf(object), view);
+        for (const pod of view.selected) push(policiesSelecting, pod, view);
+      }
+      continue;
+    }
+    for (const object of objects) {
+      const facts = api.read(object as never);
+      const applied = reachable.filter((name) => facts.subject.selectsNamespace(namespaceLabels(name, namespaceObjects.get(name))));
+      const matched = applied.flatMap((name) => (podsByNamespace.get(name) ?? []).filter((pod) => facts.subject.selectsPod(pod)));
+      const view = viewPolicy(api, object, facts, matched, context);
+      clusterPolicies.push(view);
+      if (!view.counts) continue;
+      // Rules on every pod of a namespace are kept once per namespace, so a cluster-wide subject costs no per-pod list.
+      for (const rule of view.tierRules) {
+        if (view.subject.everyPod) for (const name of applied) push(namespaceTierRules, name, { view, rule });
+        else for (const pod of view.selected) push(tierRulesOf, pod, { view, rule });
       }
     }
   }
 
+  const modes = defaultDenyModes(snapshot, engine);
   return {
     cluster: clusterResource(snapshot),
-    namespaces: (kube.namespaces ?? [])
-      .map((namespace) => namespace.metadata.name)
-      .filter((name) => !excluded.has(name))
-      .sort(),
+    namespaces,
     podsByNamespace,
     policiesByNamespace,
-    policies: [...policiesByNamespace.values()].flat(),
+    policies: [...[...policiesByNamespace.values()].flat(), ...clusterPolicies],
     policiesSelecting,
+    isolation: podIsolation(runningPods, policiesSelecting, (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])], modes),
+    namespaceIsolation: new Map(
+      reachable.map((name) => [name, namespaceIsolation(policiesByNamespace.get(name) ?? [], namespaceTierRules.get(name) ?? [], modes)]),
+    ),
     workloads: groupWorkloads(runningPods, kube),
+    defaultDenyEvidence: modes.evidence,
   };
 }
 
-/** The Kubernetes kinds a check may need. */
-export type KubeKind = keyof KubeInventory;
-
-
-/**
- * The one UNKNOWN verdict (on the Cluster resource) of a check whose input was not read, or `undefined` when every
- * kind in `needs` was read. Missing data is never a PASS. The reason and remediation come from the snapshot's
- * collection problem for that kind when there is one (e.g. a 403), and a `cluster` problem (API unreachable, 401,
- * cluster not ACTIVE) makes every check that needs in-cluster data UNKNOWN with that problem's words.
- */
-export function unreadInputVerdict(snapshot: ClusterSnapshot, needs: readonly KubeKind[]): CheckVerdict | undefined {
-  if (needs.length === 0) return undefined;
-  const resource = clusterResource(snapshot);
-  const clusterProblem = snapshot.problems.find((problem) => problem.kind === 'cluster');
-  if (clusterProblem) {
-    return {
-      status: Status.Unknown,
-      resource,
-      message: `Not evaluated: the Kubernetes API of cluster ${resource.name} could not be read (${clusterProblem.reason}).`,
-      ...(clusterProblem.remediation ? { remediation: clusterProblem.remediation } : {}),
-      evidence: { missing: [...needs], reason: clusterProblem.reason },
+function podIsolation(
+  pods: readonly Pod[],
+  policiesSelecting: ReadonlyMap<Pod, PolicyView[]>,
+  tierRulesOf: (pod: Pod) => AppliedTierRule[],
+  modes: DefaultDenyModes,
+): Map<Pod, PodIsolation> {
+  const isolation = new Map<Pod, PodIsolation>();
+  for (const pod of pods) {
+    if (usesHostNetwork(pod)) continue;
+    const applicable = {
+      selecting: (policiesSelecting.get(pod) ?? []).filter((view) => view.counts),
+      tierRules: tierRulesOf(pod),
+      defaultDeny: modes.forPod(pod),
     };
+    const [ingress, egress] = DIRECTIONS.map((direction) => decideIsolation(direction, applicable));
+    isolation.set(pod, { Ingress: ingress, Egress: egress });
   }
-  const missing = needs.filter((kind) => snapshot.kube[kind] === undefined);
-  if (missing.length === 0) return undefined;
-  const problems = missing.map((kind) => snapshot.problems.find((problem) => problem.kind === kind));
-  const reasons = missing.map((kind, index) => {
-    const reason = problems[index]?.reason;
-    return `${kindOfBucket(kind).label} were not read${reason ? ` (${reason})` : ''}`;
-  });
-  const resources = missing.map((kind) => kindOfBucket(kind).plural).join(',');
-  const remediations = problems.flatMap((problem) => (problem?.remediation ? [problem.remediation] : []));
-  return {
-    status: Status.Unknown,
-    resource,
-    message: `Not evaluated: ${reasons.join('; ')}.`,
-    remediation:
-      remediations.length > 0
-        ? remediations.join(' ')
-        : `Include ${resources} in the input (kubectl get ${resources} -A -o json), or grant the auditor "list" on ${resources} at cluster scope, and audit again.`,
-    evidence: { missing, reasons },
-  };
+  return isolation;
+}
+
+function namespaceIsolation(
+  views: readonly PolicyView[],
+  tierRules: readonly AppliedTierRule[],
+  modes: DefaultDenyModes,
+): Record<PolicyType, NamespaceIsolation> {
+  const counted = views.filter((view) => view.counts);
+  const [ingress, egress] = DIRECTIONS.map((direction) => decideNamespaceIsolation(direction, counted, tierRules, modes.cluster));
+  return { Ingress: ingress, Egress: egress };
 }

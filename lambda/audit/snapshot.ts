@@ -111,6 +111,72 @@ export interface NetworkPolicy extends KubeObject {
   };
 }
 
+/** AWS ApplicationNetworkPolicy: NetworkPolicy's shape; an egress peer may name domains instead (Auto Mode only). */
+export interface ApplicationNetworkPolicy extends KubeObject {
+  kind: 'ApplicationNetworkPolicy';
+  spec?: {
+    podSelector?: LabelSelector;
+    policyTypes?: string[];
+    ingress?: NetworkPolicyIngressRule[];
+    egress?: Array<{ to?: Array<NetworkPolicyPeer & { domainNames?: string[] }>; ports?: NetworkPolicyPort[] }>;
+  };
+}
+
+/** A peer of an AWS ClusterNetworkPolicy rule: exactly one of these is set. */
+export interface ClusterPolicyPeer {
+  namespaces?: LabelSelector;
+  pods?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector };
+  /** CIDRs (egress only). */
+  networks?: string[];
+  domainNames?: string[];
+}
+
+/** A port of an AWS ClusterNetworkPolicy rule: exactly one of these is set. */
+export interface ClusterPolicyPort {
+  portNumber?: { protocol?: string; port?: number };
+  portRange?: { protocol?: string; start?: number; end?: number };
+  namedPort?: string;
+}
+
+/** A rule of an AWS ClusterNetworkPolicy: an action on traffic from (ingress) or to (egress) its peers. */
+export interface ClusterPolicyRule {
+  name?: string;
+  action?: string;
+  from?: ClusterPolicyPeer[];
+  to?: ClusterPolicyPeer[];
+  ports?: ClusterPolicyPort[];
+}
+
+/** AWS ClusterNetworkPolicy (`networking.k8s.aws`, cluster-scoped): tiered rules on the pods of its subject. */
+export interface AwsClusterNetworkPolicy extends KubeObject {
+  kind: 'ClusterNetworkPolicy';
+  spec?: {
+    tier?: string;
+    priority?: number;
+    subject?: { namespaces?: LabelSelector; pods?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector } };
+    ingress?: ClusterPolicyRule[];
+    egress?: ClusterPolicyRule[];
+  };
+}
+
+/** What the VPC CNI's controller wrote for a NetworkPolicy or ApplicationNetworkPolicy of the same namespace. */
+export interface PolicyEndpoint extends KubeObject {
+  kind: 'PolicyEndpoint';
+  spec?: { policyRef?: { name?: string; namespace?: string } };
+}
+
+/** What the VPC CNI's controller wrote for a ClusterNetworkPolicy. */
+export interface ClusterPolicyEndpoint extends KubeObject {
+  kind: 'ClusterPolicyEndpoint';
+  spec?: { policyRef?: { name?: string } };
+}
+
+/** An EKS Auto Mode NodeClass; `spec.networkPolicy` is the stance of its nodes' pods that no policy selects. */
+export interface NodeClass extends KubeObject {
+  kind: 'NodeClass';
+  spec?: { networkPolicy?: string };
+}
+
 export interface DaemonSet extends KubeObject {
   kind: 'DaemonSet';
   spec?: { selector?: LabelSelector; template?: { metadata?: Partial<ObjectMeta>; spec?: PodSpec } };
@@ -143,8 +209,7 @@ export interface Node extends KubeObject {
 }
 
 /**
- * The object type of each inventory bucket of the kinds table (kinds.ts). Kinds without a type of their own yet are
- * plain {@link KubeObject}s; an adapter that reads one gives it its type here.
+ * The object type of each inventory bucket of the kinds table (kinds.ts), limited to the fields the audit reads.
  */
 export interface InventoryObjects {
   namespaces: Namespace;
@@ -158,11 +223,12 @@ export interface InventoryObjects {
   configMaps: ConfigMap;
   /** Used to recognise Windows and Fargate nodes when present. */
   nodes: Node;
-  applicationNetworkPolicies: KubeObject;
-  awsClusterNetworkPolicies: KubeObject;
-  policyEndpoints: KubeObject;
-  clusterPolicyEndpoints: KubeObject;
-  nodeClasses: KubeObject;
+  applicationNetworkPolicies: ApplicationNetworkPolicy;
+  awsClusterNetworkPolicies: AwsClusterNetworkPolicy;
+  /** Evidence that the VPC CNI's controller programmed a policy (POLICY-APIS.md §1.8). */
+  policyEndpoints: PolicyEndpoint;
+  clusterPolicyEndpoints: ClusterPolicyEndpoint;
+  nodeClasses: NodeClass;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Workloads: the top-level controller of each running pod, resolved through ownerReferences (Pod → ReplicaSet →
  * Deployment, Pod → Job → CronJob, Pod → StatefulSet/DaemonSet), so findings name what a user deploys, not pods.
  */
-import { namespaceOf } from './policies.js';
+import { namespaceOf } from './objects.js';
 import type { KubeInventory, KubeObject, OwnerReference, Pod } from './snapshot.js';
 
 /** Pods that are finished are not running: they take no traffic and are ignored everywhere. */

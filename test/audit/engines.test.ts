@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { EngineName } from '../../lambda/audit/check.js';
+import { EngineName } from '../../lambda/audit/engines/engine-verdict.js';
 import { daemonSetsUnread, detectEngine, engineOfAgent } from '../../lambda/audit/engines.js';
 import { Status } from '../../lambda/audit/finding.js';
 import type { ClusterSnapshot, KubeInventory } from '../../lambda/audit/snapshot.js';

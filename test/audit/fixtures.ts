@@ -2,7 +2,8 @@
  * Tiny builders for the audit engine's unit tests: Kubernetes objects as `kubectl get -o json` shows them, snapshots,
  * engine verdicts and a ready audit context, so each test states only what it is about.
  */
-import { EngineName, type AuditContext, type EngineVerdict } from '../../lambda/audit/check.js';
+import type { AuditContext } from '../../lambda/audit/check.js';
+import { EngineName, type EngineVerdict } from '../../lambda/audit/engines/engine-verdict.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, Status, type AuditOptions, type CheckId, type Finding } from '../../lambda/audit/finding.js';
 import { auditSnapshot } from '../../lambda/audit/index.js';
 import { buildModel } from '../../lambda/audit/model.js';
@@ -100,7 +101,7 @@ export function context(
   excludedNamespaces: readonly string[] = DEFAULT_EXCLUDED_NAMESPACES,
 ): AuditContext {
   const auditOptions = options(excludedNamespaces);
-  return { snapshot: snap, options: auditOptions, model: buildModel(snap, auditOptions), engine: engineVerdict };
+  return { snapshot: snap, options: auditOptions, model: buildModel(snap, auditOptions, engineVerdict), engine: engineVerdict };
 }
 
 /** The findings one check gives through the real runner (`auditSnapshot`), e.g. to see its UNKNOWN on missing data. */

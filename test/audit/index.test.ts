@@ -57,6 +57,7 @@ describe('auditSnapshot', () => {
       'default-deny PASS Namespace -/shop',
       'permissive-policy PASS NetworkPolicy shop/deny',
       'dangling-policy PASS NetworkPolicy shop/deny',
+      'inert-policy PASS NetworkPolicy shop/deny',
       'unenforceable-workload PASS Deployment shop/web',
       'unenforceable-workload PASS StatefulSet payments/ledger',
       'control FAIL Cluster -/prod-eu',
@@ -116,7 +117,7 @@ describe('auditSnapshot', () => {
     const findings = auditSnapshot(cluster({ networkPolicies: [] }), options());
 
     expect(findings.filter((f) => f.check_id === CheckId.PermissivePolicy).map((f) => [label(f), f.message])).toEqual([
-      ['permissive-policy PASS Cluster -/prod-eu', 'Nothing to evaluate: there are no NetworkPolicies in the audited namespaces (excluded namespaces: kube-system, kube-public, kube-node-lease).'],
+      ['permissive-policy PASS Cluster -/prod-eu', 'Nothing to evaluate: there are no policies, in the audited namespaces or cluster-scoped (excluded namespaces: kube-system, kube-public, kube-node-lease).'],
     ]);
   });
 
@@ -130,7 +131,7 @@ describe('auditSnapshot', () => {
     // Assess
     const inCluster = findings.filter((f) => !['engine', 'engine-health', 'control'].includes(f.check_id));
     expect(inCluster.map((f) => [f.check_id, f.status, f.resource.kind])).toEqual(
-      ['namespace-coverage', 'workload-coverage', 'workload-egress-coverage', 'default-deny', 'permissive-policy', 'dangling-policy', 'unenforceable-workload'].map((id) => [id, Status.Unknown, 'Cluster']),
+      ['namespace-coverage', 'workload-coverage', 'workload-egress-coverage', 'default-deny', 'permissive-policy', 'dangling-policy', 'inert-policy', 'unenforceable-workload'].map((id) => [id, Status.Unknown, 'Cluster']),
     );
     expect(new Set(inCluster.map((f) => f.remediation))).toEqual(new Set(['Check the endpoint access.']));
     expect(findings.find((f) => f.check_id === CheckId.Control)?.status).toBe(Status.Unknown);

@@ -1,7 +1,6 @@
-import { Status } from '../../lambda/audit/finding.js';
-import { buildModel, unreadInputVerdict } from '../../lambda/audit/model.js';
+import { buildModel } from '../../lambda/audit/model.js';
 import type { Pod } from '../../lambda/audit/snapshot.js';
-import { namespace, options, ownedBy, pod, policy, snapshot } from './fixtures.js';
+import { VPC_CNI_ENFORCING, namespace, options, ownedBy, pod, policy, snapshot } from './fixtures.js';
 
 describe('buildModel', () => {
   it('leaves excluded namespaces out of namespaces, pods, policies and workloads', () => {
@@ -13,19 +12,19 @@ describe('buildModel', () => {
     });
 
     // Act
-    const model = buildModel(snap, options(['kube-system']));
+    const model = buildModel(snap, options(['kube-system']), VPC_CNI_ENFORCING());
 
     // Assess
     expect(model.namespaces).toEqual(['payments', 'shop']);
     expect([...model.podsByNamespace.keys()]).toEqual(['shop']);
-    expect(model.policies.map((view) => `${view.namespace}/${view.name}`)).toEqual(['shop/deny']);
+    expect(model.policies.map((view) => view.title)).toEqual(['NetworkPolicy shop/deny']);
     expect(model.workloads.map((workload) => `${workload.namespace}/${workload.name}`)).toEqual(['shop/web']);
   });
 
   it('audits every namespace with an empty exclusion list (strict CIS)', () => {
     const snap = snapshot({ namespaces: [namespace('kube-system')], pods: [pod('kube-system', 'coredns')], networkPolicies: [] });
 
-    const model = buildModel(snap, options([]));
+    const model = buildModel(snap, options([]), VPC_CNI_ENFORCING());
 
     expect([model.namespaces, model.workloads.length]).toEqual([['kube-system'], 1]);
   });
@@ -36,7 +35,7 @@ describe('buildModel', () => {
       networkPolicies: [policy('batch', 'all')],
     });
 
-    const model = buildModel(snap, options());
+    const model = buildModel(snap, options(), VPC_CNI_ENFORCING());
 
     expect(model.podsByNamespace.get('batch')?.map((p) => p.metadata.name)).toEqual(['pending']);
     expect(model.policies[0]?.selected.map((p) => p.metadata.name)).toEqual(['pending']);
@@ -46,7 +45,7 @@ describe('buildModel', () => {
     const exporter = pod('mon', 'exporter-1', { owner: ownedBy('DaemonSet', 'exporter'), labels: { app: 'exporter' }, spec: { hostNetwork: true } });
     const snap = snapshot({ pods: [exporter], networkPolicies: [policy('mon', 'exporter', { podSelector: { matchLabels: { app: 'exporter' } } })] });
 
-    const model = buildModel(snap, options());
+    const model = buildModel(snap, options(), VPC_CNI_ENFORCING());
 
     expect(model.workloads.map((workload) => workload.pods.length)).toEqual([1]);
     expect(model.policies.map((view) => [view.selected.length, view.hostNetworkMatches])).toEqual([[0, 1]]);
@@ -60,16 +59,16 @@ describe('buildModel', () => {
       networkPolicies: [policy('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } } }), policy('other', 'all')],
     });
 
-    const model = buildModel(snap, options());
+    const model = buildModel(snap, options(), VPC_CNI_ENFORCING());
 
-    expect(model.policiesSelecting.get(web)?.map((view) => [view.name, view.types])).toEqual([
+    expect(model.policiesSelecting.get(web)?.map((view) => [view.name, view.isolates])).toEqual([
       ['deny-all', ['Ingress', 'Egress']],
       ['web', ['Ingress']],
     ]);
   });
 
   it('has no namespaces when Namespaces were not read, and names the cluster resource', () => {
-    const model = buildModel(snapshot({ pods: [] }), options());
+    const model = buildModel(snapshot({ pods: [] }), options(), VPC_CNI_ENFORCING());
 
     expect([model.namespaces, model.cluster]).toEqual([[], { kind: 'Cluster', namespace: null, name: 'prod-eu' }]);
   });
@@ -86,7 +85,7 @@ describe('buildModel', () => {
     const readsFor = (namespaces: number) => {
       const snap = cluster(namespaces);
       reads = 0;
-      buildModel(snap, options());
+      buildModel(snap, options(), VPC_CNI_ENFORCING());
       return reads;
     };
 
@@ -97,56 +96,5 @@ describe('buildModel', () => {
     // Assess
     expect(large / small).toBeGreaterThan(1.5);
     expect(large / small).toBeLessThan(2.5);
-  });
-});
-
-describe('unreadInputVerdict', () => {
-  it('is undefined when every needed kind was read, even as empty lists', () => {
-    expect(unreadInputVerdict(snapshot({ pods: [], networkPolicies: [] }), ['pods', 'networkPolicies'])).toBeUndefined();
-  });
-
-  it('gives one UNKNOWN on the cluster with the collection problem reason and remediation', () => {
-    // Prepare
-    const snap = snapshot(
-      { pods: [] },
-      { problems: [{ kind: 'networkPolicies', reason: '403: cannot list networkpolicies at cluster scope', remediation: 'Grant list on networkpolicies.' }] },
-    );
-
-    // Act
-    const verdict = unreadInputVerdict(snap, ['pods', 'networkPolicies']);
-
-    // Assess
-    expect(verdict).toEqual({
-      status: Status.Unknown,
-      resource: { kind: 'Cluster', namespace: null, name: 'prod-eu' },
-      message: 'Not evaluated: NetworkPolicies were not read (403: cannot list networkpolicies at cluster scope).',
-      remediation: 'Grant list on networkpolicies.',
-      evidence: { missing: ['networkPolicies'], reasons: ['NetworkPolicies were not read (403: cannot list networkpolicies at cluster scope)'] },
-    });
-  });
-
-  it('names every missing kind and says how to capture them when no problem explains it', () => {
-    const verdict = unreadInputVerdict(snapshot({}), ['namespaces', 'networkPolicies']);
-
-    expect(verdict?.message).toBe('Not evaluated: Namespaces were not read; NetworkPolicies were not read.');
-    expect(verdict?.remediation).toContain('kubectl get namespaces,networkpolicies -A -o json');
-  });
-
-  it('makes a check UNKNOWN with the cluster problem when the Kubernetes API was out of reach', () => {
-    const snap = snapshot({}, { problems: [{ kind: 'cluster', reason: '401 Unauthorized', remediation: 'aws eks create-access-entry …' }] });
-
-    const verdict = unreadInputVerdict(snap, ['pods']);
-
-    expect([verdict?.status, verdict?.message, verdict?.remediation]).toEqual([
-      Status.Unknown,
-      'Not evaluated: the Kubernetes API of cluster prod-eu could not be read (401 Unauthorized).',
-      'aws eks create-access-entry …',
-    ]);
-  });
-
-  it('leaves a check that needs no Kubernetes data alone, even with a cluster problem', () => {
-    const snap = snapshot({}, { problems: [{ kind: 'cluster', reason: 'cluster is CREATING' }] });
-
-    expect(unreadInputVerdict(snap, [])).toBeUndefined();
   });
 });

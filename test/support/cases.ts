@@ -84,16 +84,49 @@ export function caseOptions(dir: string): AuditOptions {
   return { ...base, excludedNamespaces: excluded };
 }
 
-/** Reads and validates a case's expected.json; a malformed entry is an error naming the file and the entry. */
-export function expectedFindings(dir: string): ExpectedFinding[] {
+/**
+ * What a case expects: its findings, and the checks they are the complete findings of — every check (`checks`
+ * absent: the file is a plain array, a complete end-to-end case) or only the checks the case is about.
+ */
+export interface CaseExpectation {
+  /** The checks whose findings are compared; `undefined`: every check. */
+  checks?: string[];
+  findings: ExpectedFinding[];
+}
+
+/**
+ * Reads and validates a case's expected.json: a JSON array of findings (complete: every check), or
+ * `{"checks": [...], "findings": [...]}` (the complete findings of the listed checks only). A malformed entry is an
+ * error naming the file and the entry.
+ */
+export function caseExpectation(dir: string): CaseExpectation {
   const file = join(dir, EXPECTED_FILE);
-  const entries = readJson(file);
+  const content = readJson(file);
+  const scoped = isRecord(content);
+  if (scoped && !(Object.keys(content).every((key) => key === 'checks' || key === 'findings') && Array.isArray(content.findings))) {
+    throw new Error(`${file}: expected a JSON array of findings, or {"checks": [<check id>, …], "findings": [...]}`);
+  }
+  const listed: unknown = scoped ? content.checks : undefined;
+  if (scoped && !(Array.isArray(listed) && listed.length > 0 && listed.every((id) => typeof id === 'string'))) {
+    throw new Error(`${file}: "checks" must list the check ids the case is about`);
+  }
+  const checks = listed as string[] | undefined;
+  const entries = scoped ? content.findings : content;
   if (!Array.isArray(entries)) throw new Error(`${file}: expected a JSON array of findings`);
-  return entries.map((entry, index) => {
+  const findings = entries.map((entry, index) => {
     const problem = expectedEntryProblem(entry);
     if (problem) throw new Error(`${file}: [${index}] ${problem}`);
     return entry as ExpectedFinding;
   });
+  const unlisted = findings.find((finding) => checks !== undefined && !checks.includes(finding.check_id));
+  if (unlisted) throw new Error(`${file}: a finding of ${unlisted.check_id}, which "checks" does not list`);
+  return { ...(checks ? { checks } : {}), findings };
+}
+
+/** The findings of `findings` that a case's expectation judges: all of them, or those of its listed checks. */
+export function judgedFindings(expectation: CaseExpectation, findings: readonly Finding[]): Finding[] {
+  const { checks } = expectation;
+  return checks === undefined ? [...findings] : findings.filter((finding) => checks.includes(finding.check_id));
 }
 
 function expectedEntryProblem(entry: unknown): string | undefined {

@@ -2,7 +2,8 @@
  * `control`: the C-0230 verdict for the cluster, rolled up from the Medium checks. It is the one check that reads
  * other checks' results, so it receives them as an argument (it stays a pure function) and the registry lists it last.
  */
-import type { AuditContext, CheckVerdict } from '../check.js';
+import type { AuditContext } from '../check.js';
+import type { CheckVerdict } from '../verdict.js';
 import { CONTROL_ID, CheckId, Severity, Status } from '../finding.js';
 import { countOf, listNames } from '../findings.js';
 import type { SkippedObject } from '../snapshot.js';
@@ -51,18 +52,20 @@ function describeSkipped(skipped: readonly SkippedObject[]): string {
 }
 
 /**
- * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it): FAIL if any failed
- * without a suppression, else UNKNOWN if any is UNKNOWN or input objects were skipped (what they held is unknown: a
- * skipped pod could be the one no policy covers), else PASS. The message counts failures and unknowns per check, and
- * the suppressed failures, which never decide the verdict but stay visible; the evidence lists what was skipped and
- * where.
+ * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it), and of the Medium
+ * verdicts of other checks: FAIL if any failed without a suppression, else UNKNOWN if any is UNKNOWN or input objects
+ * were skipped (what they held is unknown: a skipped pod could be the one no policy covers), else PASS. The message
+ * counts failures and unknowns per check, and the suppressed failures, which never decide the verdict but stay
+ * visible; the evidence lists what was skipped and where.
  */
 export const controlCheck = {
   id: CheckId.Control,
   evaluate({ model, snapshot }: AuditContext, earlier: readonly CheckOutcome[]): CheckVerdict[] {
+    // A verdict may be graver than its check (an Admin-tier allow-all is Medium in a Low check): it counts as Medium.
     const tallies = earlier
-      .filter((outcome) => outcome.severity === Severity.Medium)
-      .map((outcome): [CheckId, Tally] => [outcome.id, tally(outcome.verdicts)]);
+      .map((outcome): [CheckId, CheckVerdict[]] => [outcome.id, outcome.verdicts.filter((verdict) => (verdict.severity ?? outcome.severity) === Severity.Medium)])
+      .filter(([id, verdicts]) => verdicts.length > 0 || earlier.some((outcome) => outcome.id === id && outcome.severity === Severity.Medium))
+      .map(([id, verdicts]): [CheckId, Tally] => [id, tally(verdicts)]);
     const failures = describeTallies(tallies, 'fail');
     const unknowns = describeTallies(tallies, 'unknown');
     const skipped = snapshot.skipped ?? [];

@@ -2,12 +2,14 @@
  * `default-deny`: does each audited namespace deny Ingress by default? Also home of the default-deny manifest that
  * the coverage checks offer as remediation.
  */
-import type { Check, CheckVerdict } from '../check.js';
+import type { Check } from '../check.js';
 import { CheckId, Status } from '../finding.js';
 import { listNames } from '../findings.js';
-import type { PolicyView } from '../model.js';
-import { PolicyType, policyEnforcement, type Enforcement } from '../policies.js';
-import { selectsEverything } from '../selectors.js';
+import { PolicyType } from '../isolation/direction.js';
+import type { AuditModel } from '../model.js';
+import type { CheckVerdict } from '../verdict.js';
+import { engineNote, type EngineNote } from './engine-note.js';
+import { sentence } from './isolation-wording.js';
 
 /** A ready-to-apply NetworkPolicy that denies `direction` to every pod of `namespace`. */
 export function defaultDenyManifest(namespace: string, direction: PolicyType): string {
@@ -37,57 +39,53 @@ export function defaultDenyRemediation(namespace: string, direction: PolicyType,
   ].join('\n');
 }
 
-/**
- * True when the policy denies `direction` to every pod of its namespace: an empty podSelector, `direction` among its
- * effective policyTypes, and no rule for that direction (`podSelector: {}` with `ingress: [{}]` allows everything).
- */
-export function deniesByDefault(view: PolicyView, direction: PolicyType): boolean {
-  const spec = view.policy.spec;
-  const rules = direction === PolicyType.Ingress ? spec?.ingress : spec?.egress;
-  return selectsEverything(spec?.podSelector) && view.types.includes(direction) && (rules ?? []).length === 0;
-}
-
-function evaluateNamespace(namespace: string, views: readonly PolicyView[], enforcement: Enforcement): CheckVerdict {
-  const denying = (direction: PolicyType) =>
-    views.filter((view) => deniesByDefault(view, direction)).map((view) => view.name);
-  const ingress = denying(PolicyType.Ingress);
-  const egress = denying(PolicyType.Egress);
+function evaluateNamespace(namespace: string, model: AuditModel, { enforced, note }: EngineNote): CheckVerdict {
+  const views = model.policiesByNamespace.get(namespace) ?? [];
+  const isolation = model.namespaceIsolation.get(namespace);
+  const ingress = isolation?.Ingress;
+  const egress = isolation?.Egress;
   const egressText =
-    egress.length > 0 ? `Egress is also denied by default (${listNames(egress)}).` : 'Egress is not denied by default.';
-  const note = views.length > 0 ? enforcement.note : '';
+    egress !== undefined && egress.deniedByDefault.length > 0
+      ? `Egress is also denied by default (${listNames(egress.deniedByDefault)}).`
+      : 'Egress is not denied by default.';
+  const policiesNote = views.length > 0 ? note : '';
   const resource = { kind: 'Namespace', namespace: null, name: namespace };
   const evidence = {
-    ingress_default_deny_policies: ingress,
-    egress_default_deny_policies: egress,
-    egress_denied_by_default: egress.length > 0,
-    enforced: enforcement.enforced,
+    ingress_default_deny_policies: ingress?.defaultDenyPolicies ?? [],
+    egress_default_deny_policies: egress?.defaultDenyPolicies ?? [],
+    ingress_denied_by_default: ingress?.deniedByDefault ?? [],
+    egress_denied_by_default: (egress?.deniedByDefault.length ?? 0) > 0,
+    ...(ingress?.open ? { opened_by: ingress.open } : {}),
+    enforced,
   };
-  if (ingress.length > 0) {
-    const message = `Namespace ${namespace} denies Ingress by default (${listNames(ingress)}). ${egressText}${note}`;
+  if (ingress !== undefined && ingress.deniedByDefault.length > 0) {
+    const message = `Namespace ${namespace} denies Ingress by default (${listNames(ingress.deniedByDefault)}). ${egressText}${policiesNote}`;
     return { status: Status.Pass, resource, message, evidence };
   }
   // The usual near miss: `podSelector: {}` with `ingress: [{}]` selects every pod and then allows everything.
   const allowing = views
-    .filter((view) => selectsEverything(view.policy.spec?.podSelector) && view.types.includes(PolicyType.Ingress))
+    .filter((view) => view.counts && view.subject.everyPod && view.isolates.includes(PolicyType.Ingress))
     .map((view) => view.name);
   const allowingText =
     allowing.length > 0 ? ` Selecting every pod but allowing Ingress by rules (not a default deny): ${listNames(allowing)}.` : '';
+  const openedText = ingress?.open ? ` ${sentence(ingress.open)}` : '';
   return {
     status: Status.Fail,
     resource,
-    message: `Namespace ${namespace} has no default-deny Ingress policy (podSelector {}, Ingress in policyTypes, no ingress rules).${allowingText} ${egressText}${note}`,
+    message: `Namespace ${namespace} has no default-deny Ingress policy (podSelector {}, Ingress in policyTypes, no ingress rules).${openedText}${allowingText} ${egressText}${policiesNote}`,
     remediation: defaultDenyRemediation(namespace, PolicyType.Ingress, `Deny Ingress by default in namespace ${namespace}.`),
     evidence,
   };
 }
 
-/** Per audited namespace: PASS when a default-deny Ingress policy exists; evidence says whether Egress is denied too. */
+/**
+ * Per audited namespace: PASS when Ingress is denied by default (a default-deny policy, a Baseline deny-all, strict
+ * mode); evidence says whether Egress is denied too.
+ */
 export const defaultDenyCheck: Check = {
   id: CheckId.DefaultDeny,
   evaluate({ model, engine }) {
-    const enforcement = policyEnforcement(engine);
-    return model.namespaces.map((namespace) =>
-      evaluateNamespace(namespace, model.policiesByNamespace.get(namespace) ?? [], enforcement),
-    );
+    const note = engineNote(engine);
+    return model.namespaces.map((namespace) => evaluateNamespace(namespace, model, note));
   },
 };

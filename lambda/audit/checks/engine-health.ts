@@ -2,7 +2,9 @@
  * Check `engine-health`: are the enforcing engine's node agents ready on every node they are scheduled to? A node
  * whose agent is not ready enforces no NetworkPolicy for its pods, whatever the cluster-wide configuration says.
  */
-import { EngineName, type Check, type CheckVerdict } from '../check.js';
+import type { Check } from '../check.js';
+import { EngineName } from '../engines/engine-verdict.js';
+import type { CheckVerdict } from '../verdict.js';
 import {
   AUTO_MODE_BASIS,
   autoModeEvidence,
@@ -13,7 +15,7 @@ import {
 } from '../engines.js';
 import { CheckId, Status } from '../finding.js';
 import { clusterResource } from '../model.js';
-import { namespaceOf } from '../policies.js';
+import { namespaceOf } from '../objects.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 
 /**

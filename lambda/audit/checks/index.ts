@@ -3,15 +3,17 @@
  * classification a finding carries (title, severity, requirements, default remediation) and the Kubernetes data it
  * needs. Adding a check is one module plus one entry here.
  */
-import type { AuditContext, CheckVerdict } from '../check.js';
+import type { AuditContext } from '../check.js';
+import type { CheckVerdict } from '../verdict.js';
 import { Severity, type CheckId } from '../finding.js';
 import type { CheckDescription } from '../findings.js';
-import type { KubeKind } from '../model.js';
+import type { KindBucket } from '../kinds.js';
 import { controlCheck, type CheckOutcome } from './control.js';
 import { danglingPolicyCheck } from './dangling-policy.js';
 import { defaultDenyCheck } from './default-deny.js';
 import { engineCheck } from './engine.js';
 import { engineHealthCheck } from './engine-health.js';
+import { inertPolicyCheck } from './inert-policy.js';
 import { namespaceCoverageCheck } from './namespace-coverage.js';
 import { permissivePolicyCheck } from './permissive-policy.js';
 import { unenforceableWorkloadCheck } from './unenforceable-workload.js';
@@ -31,7 +33,7 @@ export interface RunnableCheck {
 export interface RegisteredCheck extends CheckDescription {
   check: RunnableCheck;
   /** When one of these was not read, the runner reports one UNKNOWN instead of evaluating the check. */
-  needs: readonly KubeKind[];
+  needs: readonly KindBucket[];
   /** What the check judges, for the one PASS on the cluster when there is none of it ("no <scope>"). */
   scope: string;
 }
@@ -63,7 +65,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     scope: 'engine node agents',
   }),
   register(namespaceCoverageCheck, {
-    title: 'Every namespace has a NetworkPolicy',
+    title: 'Every namespace is isolated by a network policy',
     severity: Severity.Medium,
     requirements: [CIS_5_4_4, 'CIS EKS 4.3.2'],
     remediation: 'Apply a default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress]) in the namespace, then allow the traffic each workload needs.',
@@ -71,7 +73,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     scope: 'audited namespaces',
   }),
   register(workloadCoverageCheck, {
-    title: 'Every running pod is selected for Ingress by a NetworkPolicy',
+    title: 'Every running pod is isolated for Ingress',
     severity: Severity.Medium,
     requirements: [CIS_5_4_4],
     remediation: "Select the workload's pods for Ingress with a NetworkPolicy of their namespace (a default-deny with podSelector {} selects them all).",
@@ -79,7 +81,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     scope: 'workloads with a running pod outside the host network in the audited namespaces',
   }),
   register(workloadEgressCoverageCheck, {
-    title: 'Every running pod is selected for Egress by a NetworkPolicy',
+    title: 'Every running pod is isolated for Egress',
     severity: Severity.Low,
     requirements: [CIS_5_4_4],
     remediation: "Select the workload's pods for Egress with a NetworkPolicy of their namespace (remember to allow DNS).",
@@ -95,20 +97,29 @@ export const CHECKS: readonly RegisteredCheck[] = [
     scope: 'audited namespaces',
   }),
   register(permissivePolicyCheck, {
-    title: 'No NetworkPolicy admits all traffic from everywhere',
+    title: 'No policy admits all traffic from everywhere or from every namespace',
     severity: Severity.Low,
     requirements: [CIS_5_4_4],
     remediation: 'Give each ingress rule a "from" that names only the pods, namespaces or address ranges that need access.',
     needs: ['networkPolicies'],
-    scope: 'NetworkPolicies in the audited namespaces',
+    scope: 'policies, in the audited namespaces or cluster-scoped',
   }),
   register(danglingPolicyCheck, {
-    title: 'Every NetworkPolicy selects a running pod',
+    title: 'Every policy selects a running pod',
     severity: Severity.Informational,
     requirements: [CIS_5_4_4],
-    remediation: 'Fix the podSelector to match the labels of the pods the policy is meant to protect, or delete the policy if its workload is gone.',
+    remediation: 'Fix the selector of the policy to match the labels of the pods it is meant to protect.',
     needs: ['pods', 'networkPolicies'],
-    scope: 'NetworkPolicies in the audited namespaces',
+    scope: 'policies, in the audited namespaces or cluster-scoped',
+  }),
+  register(inertPolicyCheck, {
+    title: 'Every policy is enforced by an engine that runs in the cluster',
+    severity: Severity.Low,
+    requirements: [CIS_5_4_4],
+    remediation:
+      "Run an engine that enforces the policy's API (the VPC CNI's network policy agent or EKS Auto Mode for the networking.k8s.aws APIs), or rewrite the policy in an API the cluster's engine enforces; where its PolicyEndpoint is missing, check that ConfigMap kube-system/amazon-vpc-cni sets enable-network-policy-controller: \"true\" and that nothing blocks the controller from writing PolicyEndpoints.",
+    needs: ['pods', 'networkPolicies'],
+    scope: 'policies, in the audited namespaces or cluster-scoped',
   }),
   register(unenforceableWorkloadCheck, {
     title: 'No pod is out of reach of the NetworkPolicy engine',

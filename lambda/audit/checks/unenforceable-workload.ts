@@ -3,8 +3,9 @@
  * host-network pods (always), Fargate pods (no DaemonSet-based engine runs there), and pods on Windows nodes when
  * the enforcing engine is the VPC CNI.
  */
-import type { Check, CheckVerdict } from '../check.js';
-import { EngineName } from '../check.js';
+import type { Check } from '../check.js';
+import { EngineName } from '../engines/engine-verdict.js';
+import type { CheckVerdict } from '../verdict.js';
 import { CheckId, Status } from '../finding.js';
 import { LIST_LIMIT, listNames } from '../findings.js';
 import type { Node, Pod } from '../snapshot.js';

@@ -1,33 +1,45 @@
 /**
- * `workload-coverage`: is every running pod of each workload selected for Ingress by a NetworkPolicy of its
- * namespace? The same judgement for Egress (`workload-egress-coverage`) is built by the same {@link coverageCheck}.
+ * `workload-coverage`: is every running pod of each workload isolated for Ingress (the Isolation table of DESIGN.md:
+ * by a policy that selects it, a cluster rule, or a default-deny setting)? The same judgement for Egress
+ * (`workload-egress-coverage`) is built by the same {@link coverageCheck}.
  */
-import type { Check, CheckVerdict } from '../check.js';
+import type { Check } from '../check.js';
 import { CheckId, Status } from '../finding.js';
 import { LIST_LIMIT, listNames } from '../findings.js';
-import type { AuditModel, PolicyView } from '../model.js';
-import { PolicyType, policyEnforcement, type Enforcement } from '../policies.js';
+import type { AuditModel } from '../model.js';
+import { PolicyType } from '../isolation/direction.js';
+import type { PolicyView } from '../isolation/policy-api.js';
+import { distinct } from '../engines/wording.js';
+import type { CheckVerdict } from '../verdict.js';
 import { describeWorkload, podsOf, usesHostNetwork, workloadResource, type Workload } from '../workloads.js';
 import { defaultDenyRemediation } from './default-deny.js';
+import { engineNote, type EngineNote } from './engine-note.js';
+import { isolatedFor, sentence } from './isolation-wording.js';
 
-function describePolicies(views: readonly PolicyView[]): string {
-  return listNames(views.map((view) => `${view.name} [${view.types.join(', ') || 'none'}]`));
+/** How a message lists a namespace's policies: `allow-cart [Ingress]`, `ApplicationNetworkPolicy api [Egress]`. */
+export function describeNamespacePolicies(views: readonly PolicyView[]): string {
+  return listNames(
+    views.map((view) => `${view.resource.kind === 'NetworkPolicy' ? '' : `${view.resource.kind} `}${view.name} [${view.isolates.join(', ') || 'none'}]`),
+  );
 }
 
-function evaluateWorkload(
-  workload: Workload,
-  direction: PolicyType,
-  model: AuditModel,
-  { enforced, note }: Enforcement,
-): CheckVerdict[] {
+/** The selecting policies that do not count, each with why, for a sentence. */
+function notCounted(views: readonly PolicyView[]): string {
+  if (views.length === 0) return '';
+  return ` Not enforced, so not counted: ${listNames(views.map((view) => `${view.title} (${view.enforcementReason})`))}.`;
+}
+
+function evaluateWorkload(workload: Workload, direction: PolicyType, model: AuditModel, { enforced, note }: EngineNote): CheckVerdict[] {
   // Host-network pods are out of every policy's reach: `unenforceable-workload` reports them, coverage does not.
   const pods = workload.pods.filter((pod) => !usesHostNetwork(pod));
   if (pods.length === 0) return [];
-  const covering = pods.map((pod) =>
-    (model.policiesSelecting.get(pod) ?? []).filter((view) => view.types.includes(direction)),
-  );
-  const uncovered = pods.filter((_, index) => covering[index].length === 0).map((pod) => pod.metadata.name);
-  const selecting = [...new Set(covering.flat().map((view) => view.name))];
+  const isolations = pods.map((pod) => model.isolation.get(pod)?.[direction] ?? { isolated: false, by: [] });
+  const uncovered = pods.filter((_, index) => !isolations[index].isolated).map((pod) => pod.metadata.name);
+  const selecting = pods.flatMap((pod) => model.policiesSelecting.get(pod) ?? []);
+  const isolatingNames = distinct(selecting.filter((view) => view.counts && view.isolates.includes(direction)).map((view) => view.name));
+  const inert = distinct(selecting.filter((view) => !view.counts));
+  const isolatedBy = distinct(isolations.flatMap((isolation) => isolation.by));
+  const open = distinct(isolations.flatMap((isolation) => (isolation.open ? [isolation.open] : [])));
   const namespacePolicies = model.policiesByNamespace.get(workload.namespace) ?? [];
   const subject = describeWorkload(workload);
   const evidence = {
@@ -36,28 +48,32 @@ function evaluateWorkload(
     host_network_pods: workload.pods.length - pods.length,
     uncovered_pods: uncovered.slice(0, LIST_LIMIT),
     uncovered_count: uncovered.length,
-    selecting_policies: selecting,
-    namespace_policies: namespacePolicies.map((view) => ({ name: view.name, policy_types: view.types })),
+    selecting_policies: isolatingNames,
+    isolated_by: isolatedBy.slice(0, LIST_LIMIT),
+    ...(open.length > 0 ? { opened_by: open } : {}),
+    ...(inert.length > 0 ? { not_enforced: inert.map((view) => view.title) } : {}),
+    namespace_policies: namespacePolicies.map((view) => ({ name: view.name, kind: view.resource.kind, policy_types: view.isolates })),
     enforced,
     ...(workload.resolutionNotes.length > 0 ? { owner_resolution: workload.resolutionNotes } : {}),
   };
   const resource = workloadResource(workload);
-  const policiesNote = namespacePolicies.length > 0 ? note : '';
+  const policiesNote = namespacePolicies.length > 0 || selecting.length > 0 ? note : '';
 
   if (uncovered.length === 0) {
-    const message = `${podsOf(workload, pods.length, pods.length)} selected for ${direction} by ${listNames(selecting)}.${policiesNote}`;
+    const message = `${podsOf(workload, pods.length, pods.length)} ${isolatedFor(direction, isolatedBy)}.${policiesNote}`;
     return [{ status: Status.Pass, resource, message, evidence }];
   }
   const which = workload.kind === 'Pod' ? '' : `: ${listNames(uncovered)}`;
+  const why = open.length > 0 ? ` ${open.map(sentence).join(' ')}` : '';
   const existing =
     namespacePolicies.length > 0
-      ? `NetworkPolicies in ${workload.namespace}: ${describePolicies(namespacePolicies)}.`
-      : `Namespace ${workload.namespace} has no NetworkPolicy.`;
+      ? `Policies in ${workload.namespace}: ${describeNamespacePolicies(namespacePolicies)}.`
+      : `Namespace ${workload.namespace} has no policy.`;
   return [
     {
       status: Status.Fail,
       resource,
-      message: `${podsOf(workload, uncovered.length, pods.length)} not selected by any ${direction} policy${which}. ${existing}${policiesNote}`,
+      message: `${podsOf(workload, uncovered.length, pods.length)} not isolated for ${direction}${which}.${why} ${existing}${notCounted(inert)}${policiesNote}`,
       remediation: defaultDenyRemediation(
         workload.namespace,
         direction,
@@ -70,14 +86,14 @@ function evaluateWorkload(
 
 /**
  * The coverage check for `direction`: per workload with a running non-host-network pod in an audited namespace,
- * PASS when every such pod is selected by a policy of its namespace whose effective policyTypes include `direction`.
+ * PASS when every such pod is isolated for `direction` by a counted source of the isolation model.
  */
 export function coverageCheck(id: CheckId, direction: PolicyType): Check {
   return {
     id,
     evaluate({ model, engine }) {
-      const enforcement = policyEnforcement(engine);
-      return model.workloads.flatMap((workload) => evaluateWorkload(workload, direction, model, enforcement));
+      const note = engineNote(engine);
+      return model.workloads.flatMap((workload) => evaluateWorkload(workload, direction, model, note));
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Check } from '../check.js';
 import { CheckId } from '../finding.js';
-import { PolicyType } from '../policies.js';
+import { PolicyType } from '../isolation/direction.js';
 import { coverageCheck } from './workload-coverage.js';
 
 /** Egress coverage per workload (Low). */

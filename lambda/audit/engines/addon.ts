@@ -16,6 +16,8 @@ export interface AddonReading {
   flag?: unknown;
   /** Whether `enableNetworkPolicy` is `"true"` or `true`. */
   enabled: boolean;
+  /** `env.NETWORK_POLICY_ENFORCING_MODE` (standard/strict), when set. */
+  enforcingMode?: string;
   /** Why `configurationValues` could not be read. */
   parseError?: string;
 }
@@ -27,7 +29,14 @@ export function readVpcCniAddon(snapshot: ClusterSnapshot): AddonReading | undef
   const values = parseConfigurationValues(addon);
   if (typeof values === 'string') return { version: addon.addonVersion, enabled: false, parseError: values };
   const flag = values.enableNetworkPolicy;
-  return { version: addon.addonVersion, flag, enabled: flag === true || flag === 'true' };
+  const env = values.env;
+  const mode = typeof env === 'object' && env !== null ? (env as Record<string, unknown>).NETWORK_POLICY_ENFORCING_MODE : undefined;
+  return {
+    version: addon.addonVersion,
+    flag,
+    enabled: flag === true || flag === 'true',
+    ...(typeof mode === 'string' ? { enforcingMode: mode } : {}),
+  };
 }
 
 /** The add-on's configuration as an object, or why it cannot be read. The `yaml` parser reads JSON as well. */

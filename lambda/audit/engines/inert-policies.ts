@@ -4,7 +4,7 @@
  */
 import type { ClusterSnapshot } from '../snapshot.js';
 import { countOf } from '../findings.js';
-import { namespaceOf } from '../policies.js';
+import { namespaceOf } from '../objects.js';
 
 function policyCounts(snapshot: ClusterSnapshot): { policies: number; namespaces: number } | undefined {
   const policies = snapshot.kube.networkPolicies;

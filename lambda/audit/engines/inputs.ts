@@ -2,7 +2,7 @@
  * What engine detection was given to judge from: the in-cluster DaemonSets and ConfigMaps, and, when they are missing,
  * why. Every rule reads the snapshot through these accessors, so "not read" and "absent" are told apart one way only.
  */
-import { namespaceOf } from '../policies.js';
+import { namespaceOf } from '../objects.js';
 import type {
   ClusterSnapshot,
   CollectionProblem,

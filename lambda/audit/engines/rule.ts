@@ -3,7 +3,7 @@
  * recognises, and judges that agent with a small pure function. The human words of each state live in the rule; the
  * verdict assembly only combines judgements.
  */
-import type { EngineName } from '../check.js';
+import type { EngineName } from './engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
 import type { AddonReading } from './addon.js';
 import { qualifiedName } from './inputs.js';

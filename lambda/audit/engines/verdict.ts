@@ -3,7 +3,7 @@
  * managed agent) into PASS, FAIL or UNKNOWN with its message, remediation and evidence. In-cluster evidence wins; the
  * EKS vpc-cni add-on configuration decides only when the DaemonSets were not read.
  */
-import { EngineName, type EngineVerdict } from '../check.js';
+import { EngineName, type EngineVerdict } from './engine-verdict.js';
 import { Status } from '../finding.js';
 import { withoutUndefined } from '../records.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';

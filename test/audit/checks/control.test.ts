@@ -1,4 +1,4 @@
-import type { CheckVerdict } from '../../../lambda/audit/check.js';
+import type { CheckVerdict } from '../../../lambda/audit/verdict.js';
 import { controlCheck, type CheckOutcome } from '../../../lambda/audit/checks/control.js';
 import { CheckId, Severity, Status } from '../../../lambda/audit/finding.js';
 import { context, snapshot } from '../fixtures.js';

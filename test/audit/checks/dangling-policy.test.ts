@@ -24,7 +24,7 @@ describe('dangling-policy', () => {
   it('fails a policy whose podSelector matches no pod, showing the selector', () => {
     const [verdict] = evaluate([pod('shop', 'api-1', { labels: { app: 'api' } })], [selectingWeb]);
 
-    expect([verdict?.status, verdict?.message]).toEqual([Status.Fail, 'NetworkPolicy shop/allow-web selects no running pod (podSelector app=web): it has no effect.']);
+    expect([verdict?.status, verdict?.message]).toEqual([Status.Fail, 'NetworkPolicy shop/allow-web selects no running pod (app=web): it has no effect.']);
   });
 
   it('does not count finished pods', () => {
@@ -39,7 +39,25 @@ describe('dangling-policy', () => {
     const [verdict] = evaluate([pod('shop', 'web-1', { labels: { app: 'web' }, spec: { hostNetwork: true } })], [selectingWeb]);
 
     expect([verdict?.status, verdict?.evidence?.host_network_matches]).toEqual([Status.Fail, 1]);
-    expect(verdict?.message).toContain('Its podSelector matches 1 host-network pod, which no NetworkPolicy applies to.');
+    expect(verdict?.message).toContain('Its selector matches 1 host-network pod, which no policy applies to.');
+  });
+
+  it('never fails a policy with an empty podSelector, even in a namespace without pods, nor advises deleting it', () => {
+    // Prepare: a default deny selects every pod of its namespace, present or future
+    const defaultDeny = policy('empty', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+    // Act
+    const [verdict] = evaluate([pod('shop', 'web-1')], [defaultDeny]);
+
+    // Assess
+    expect([verdict?.status, verdict?.message]).toEqual([Status.Pass, 'NetworkPolicy empty/default-deny selects every pod of namespace empty, present or future (0 running pods now).']);
+    expect(verdict?.remediation).toBeUndefined();
+  });
+
+  it('offers deleting only a policy whose selector matches nothing', () => {
+    const [verdict] = evaluate([], [selectingWeb]);
+
+    expect(verdict?.remediation).toBe('Fix the selector of NetworkPolicy shop/allow-web to match the labels of the pods it is meant to protect, or delete it if its workload is gone.');
   });
 
   it('is UNKNOWN on the cluster when Pods were not read', () => {

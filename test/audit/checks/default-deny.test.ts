@@ -19,7 +19,7 @@ describe('default-deny', () => {
     // Assess
     expect([verdict?.status, verdict?.message]).toEqual([
       Status.Pass,
-      'Namespace shop denies Ingress by default (default-deny-ingress). Egress is not denied by default.',
+      'Namespace shop denies Ingress by default (denied by default by NetworkPolicy shop/default-deny-ingress). Egress is not denied by default.',
     ]);
     expect(verdict?.evidence).toEqual(expect.objectContaining({ egress_denied_by_default: false }));
   });

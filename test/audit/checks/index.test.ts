@@ -12,6 +12,7 @@ describe('the check registry', () => {
       'default-deny',
       'permissive-policy',
       'dangling-policy',
+      'inert-policy',
       'unenforceable-workload',
       'control',
     ]);
@@ -30,6 +31,7 @@ describe('the check registry', () => {
       'default-deny': Severity.Low,
       'permissive-policy': Severity.Low,
       'dangling-policy': Severity.Informational,
+      'inert-policy': Severity.Low,
       'unenforceable-workload': Severity.Low,
       control: Severity.Medium,
     });

@@ -15,7 +15,7 @@ describe('namespace-coverage', () => {
       expect.objectContaining({
         status: Status.Pass,
         resource: { kind: 'Namespace', namespace: null, name: 'shop' },
-        message: 'Namespace shop has 1 NetworkPolicy (allow-web).',
+        message: 'Namespace shop is isolated for Ingress by NetworkPolicy shop/allow-web.',
         evidence: expect.objectContaining({ policies: ['allow-web'], enforced: true }),
       }),
     ]);
@@ -27,7 +27,7 @@ describe('namespace-coverage', () => {
     const [verdict] = namespaceCoverageCheck.evaluate(context(snap));
 
     expect(verdict?.status).toBe(Status.Fail);
-    expect(verdict?.message).toBe('Namespace shop has no NetworkPolicy: its 2 running pods accept traffic from any source.');
+    expect(verdict?.message).toBe('Namespace shop is not isolated: it has no policy; its 2 running pods accept traffic from any source.');
     expect(verdict?.remediation).toContain('kubectl apply -f default-deny-ingress.yaml');
     expect(verdict?.remediation).toContain(
       ['kind: NetworkPolicy', 'metadata:', '  name: default-deny-ingress', '  namespace: shop', 'spec:', '  podSelector: {}', '  policyTypes:', '    - Ingress'].join('\n'),
@@ -40,7 +40,7 @@ describe('namespace-coverage', () => {
     const verdicts = namespaceCoverageCheck.evaluate(context(snap));
 
     expect(verdicts.map((v) => [v.resource.name, v.status, v.message])).toEqual([
-      ['empty', Status.Fail, 'Namespace empty has no NetworkPolicy: any pod started in it will accept traffic from any source.'],
+      ['empty', Status.Fail, 'Namespace empty is not isolated: it has no policy; any pod started in it will accept traffic from any source.'],
     ]);
   });
 

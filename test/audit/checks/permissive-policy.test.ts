@@ -22,7 +22,7 @@ describe('permissive-policy', () => {
     expect(verdict?.status).toBe(Status.Fail);
     expect(verdict?.resource).toEqual({ kind: 'NetworkPolicy', namespace: 'shop', name: 'allow-web' });
     expect(verdict?.message).toBe(
-      'NetworkPolicy shop/allow-web admits all traffic from everywhere to the pods it selects (app=web): spec.ingress[1] (no "from": every source is allowed; ports TCP/8080).',
+      'NetworkPolicy shop/allow-web admits all traffic from everywhere on TCP/8080 to the pods it selects (app=web): spec.ingress[1] (no "from": every source is allowed; ports TCP/8080).',
     );
   });
 
@@ -39,7 +39,7 @@ describe('permissive-policy', () => {
     const spec = { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } } }, { ipBlock: { cidr: '10.0.0.0/8' } }] }] };
 
     expect(evaluate([policy('shop', 'restricted', spec)]).map((v) => [v.status, v.message])).toEqual([
-      [Status.Pass, 'NetworkPolicy shop/restricted has no ingress rule that admits all traffic from everywhere.'],
+      [Status.Pass, 'NetworkPolicy shop/restricted has no rule that admits all traffic from everywhere or from every namespace.'],
     ]);
   });
 

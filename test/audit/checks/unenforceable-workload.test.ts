@@ -1,5 +1,5 @@
 import { unenforceableWorkloadCheck } from '../../../lambda/audit/checks/unenforceable-workload.js';
-import { EngineName, type EngineVerdict } from '../../../lambda/audit/check.js';
+import { EngineName, type EngineVerdict } from '../../../lambda/audit/engines/engine-verdict.js';
 import { CheckId, Status } from '../../../lambda/audit/finding.js';
 import type { KubeInventory, Pod } from '../../../lambda/audit/snapshot.js';
 import { context, engine, findingsOf, node, ownedBy, pod, snapshot } from '../fixtures.js';

@@ -25,7 +25,7 @@ describe('workload-coverage', () => {
       expect.objectContaining({
         status: Status.Pass,
         resource: { kind: 'Deployment', namespace: 'shop', name: 'cart' },
-        message: 'All 2 pods of Deployment shop/cart are selected for Ingress by allow-cart.',
+        message: 'All 2 pods of Deployment shop/cart are isolated for Ingress by NetworkPolicy shop/allow-cart.',
       }),
     ]);
   });
@@ -39,7 +39,7 @@ describe('workload-coverage', () => {
 
     expect(verdict?.status).toBe(Status.Fail);
     expect(verdict?.message).toBe(
-      '2 of 3 pods of Deployment shop/cart are not selected by any Ingress policy: cart-2, cart-3. NetworkPolicies in shop: allow-cart [Ingress], egress [Egress].',
+      '2 of 3 pods of Deployment shop/cart are not isolated for Ingress: cart-2, cart-3. Selected only for other directions (by NetworkPolicy shop/egress), which leaves Ingress open. Policies in shop: allow-cart [Ingress], egress [Egress].',
     );
     expect(verdict?.evidence).toEqual(expect.objectContaining({ uncovered_pods: ['cart-2', 'cart-3'], uncovered_count: 2, selecting_policies: ['allow-cart'] }));
   });
@@ -50,7 +50,7 @@ describe('workload-coverage', () => {
     const [verdict] = evaluate(pods, []);
 
     expect([verdict?.evidence?.uncovered_pods, verdict?.evidence?.uncovered_count]).toEqual([pods.slice(0, 20).map((p) => p.metadata.name), 25]);
-    expect(verdict?.message).toContain('cart-19 and 5 more. Namespace shop has no NetworkPolicy.');
+    expect(verdict?.message).toContain('cart-19 and 5 more. Namespace shop has no policy.');
   });
 
   it('does not cover Ingress with an Egress-only policyTypes', () => {
@@ -96,8 +96,8 @@ describe('workload-coverage', () => {
     const verdicts = evaluate(pods, [], { jobs: [job('batch', 'report-1', ownedBy('CronJob', 'report'))] });
 
     expect(verdicts.map((v) => [`${v.resource.kind} ${v.resource.name}`, v.message])).toEqual([
-      ['Pod debug', 'Pod batch/debug is not selected by any Ingress policy. Namespace batch has no NetworkPolicy.'],
-      ['CronJob report', 'The pod of CronJob batch/report is not selected by any Ingress policy: report-1-x. Namespace batch has no NetworkPolicy.'],
+      ['Pod debug', 'Pod batch/debug is not isolated for Ingress. Namespace batch has no policy.'],
+      ['CronJob report', 'The pod of CronJob batch/report is not isolated for Ingress: report-1-x. Namespace batch has no policy.'],
     ]);
   });
 

@@ -16,7 +16,7 @@ describe('workload-egress-coverage', () => {
     const verdicts = evaluate(policies);
 
     // Assess
-    expect(verdicts.map((v) => [v.status, v.message])).toEqual([[Status.Pass, 'Pod shop/web is selected for Egress by egress.']]);
+    expect(verdicts.map((v) => [v.status, v.message])).toEqual([[Status.Pass, 'Pod shop/web is isolated for Egress by NetworkPolicy shop/egress.']]);
   });
 
   it('passes a pod selected by a policy whose spec has egress rules but no policyTypes', () => {
@@ -34,7 +34,7 @@ describe('workload-egress-coverage', () => {
 
     expect([verdict?.status, verdict?.message]).toEqual([
       Status.Fail,
-      'Pod shop/web is not selected by any Egress policy. NetworkPolicies in shop: deny-ingress [Ingress].',
+      'Pod shop/web is not isolated for Egress. Selected only for other directions (by NetworkPolicy shop/deny-ingress), which leaves Egress open. Policies in shop: deny-ingress [Ingress].',
     ]);
     expect(verdict?.remediation).toContain('name: default-deny-egress');
   });

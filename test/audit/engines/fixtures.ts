@@ -2,7 +2,8 @@
  * Builders for the snapshots engine detection reads: DaemonSets of each engine, the ConfigMaps they depend on, the EKS
  * vpc-cni add-on and NetworkPolicies. Each builder makes the smallest object that is still a faithful kubectl shape.
  */
-import type { AuditContext, EngineVerdict } from '../../../lambda/audit/check.js';
+import type { AuditContext } from '../../../lambda/audit/check.js';
+import type { EngineVerdict } from '../../../lambda/audit/engines/engine-verdict.js';
 import type { AuditModel } from '../../../lambda/audit/model.js';
 import { detectEngine } from '../../../lambda/audit/engines.js';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../../lambda/audit/finding.js';

@@ -1,5 +1,5 @@
 /** Antrea: DaemonSet `antrea-agent`, which enforces NetworkPolicy whenever it runs. */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import { alwaysEnforcing, type EngineRule } from '../rule.js';
 
 /** Antrea's node agent in kube-system. */

@@ -1,5 +1,5 @@
 /** Calico: DaemonSet `calico-node`, which enforces NetworkPolicy whenever it runs. */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import { alwaysEnforcing, type EngineRule } from '../rule.js';
 
 /** Calico's node agent; the Tigera operator installs it into calico-system, manifests into kube-system. */

@@ -2,7 +2,7 @@
  * Canal: Calico's policy engine on flannel networking, shipped as one DaemonSet `canal` whose `calico-node` container
  * enforces NetworkPolicy while `kube-flannel` routes. Without `calico-node` it is flannel alone, which enforces none.
  */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import type { DaemonSet } from '../../snapshot.js';
 import { qualifiedName, runsContainer } from '../inputs.js';
 import { EngineState, judgement, type EngineRule, type Judgement } from '../rule.js';

@@ -2,7 +2,7 @@
  * Cilium: DaemonSet `cilium` and its ConfigMap `cilium-config`, whose `enable-policy` decides enforcement: `never`
  * turns it off; a missing key means `default`, which enforces.
  */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
 import { configMapsRead, findConfigMap, qualifiedName, reasonSuffix } from '../inputs.js';
 import { EngineState, judgement, type EngineRule, type Judgement } from '../rule.js';

@@ -1,7 +1,7 @@
 /**
  * The engine rules, in the order engines are reported: adding an engine is one rule module plus one line here.
  */
-import type { EngineName } from '../../check.js';
+import type { EngineName } from '../engine-verdict.js';
 import type { DaemonSet } from '../../snapshot.js';
 import { isAgentOf, type EngineRule } from '../rule.js';
 import { antreaRule } from './antrea.js';

@@ -1,5 +1,5 @@
 /** kube-router: DaemonSet `kube-router`, whose firewall enforces NetworkPolicy unless `--run-firewall=false`. */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import type { DaemonSet } from '../../snapshot.js';
 import { firstFlag } from '../flags.js';
 import { containersOf, qualifiedName } from '../inputs.js';

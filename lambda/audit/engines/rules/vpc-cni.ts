@@ -3,7 +3,7 @@
  * enforces only when the agent runs with `--enable-network-policy=true` AND the controller writing PolicyEndpoints is
  * on (ConfigMap `amazon-vpc-cni`); the add-on configuration stands in for the ConfigMap only when it was not read.
  */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
 import { addonDecision, type AddonReading } from '../addon.js';
 import { envValue, booleanFlag } from '../flags.js';

@@ -1,5 +1,5 @@
 /** Weave Net: DaemonSet `weave-net`, which enforces NetworkPolicy only through its separate weave-npc container. */
-import { EngineName } from '../../check.js';
+import { EngineName } from '../engine-verdict.js';
 import type { DaemonSet } from '../../snapshot.js';
 import { qualifiedName, runsContainer } from '../inputs.js';
 import { EngineState, judgement, type EngineRule, type Judgement } from '../rule.js';

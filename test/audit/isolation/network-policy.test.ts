@@ -1,12 +1,8 @@
-import { Status } from '../../lambda/audit/finding.js';
-import {
-  byNamespace,
-  effectivePolicyTypes,
-  permissiveIngressRules,
-  policyEnforcement,
-  selectedPods,
-} from '../../lambda/audit/policies.js';
-import { engine, pod, policy } from './fixtures.js';
+import { effectivePolicyTypes, networkPolicyApi } from '../../../lambda/audit/isolation/network-policy.js';
+import type { NetworkPolicy } from '../../../lambda/audit/snapshot.js';
+import { context, pod, policy, snapshot } from '../fixtures.js';
+
+const permissiveIngressRules = (networkPolicy: NetworkPolicy) => networkPolicyApi.read(networkPolicy).permissive;
 
 describe('effectivePolicyTypes', () => {
   it('takes policyTypes as listed when set', () => {
@@ -39,7 +35,7 @@ describe('effectivePolicyTypes', () => {
   });
 });
 
-describe('selectedPods', () => {
+describe('selection', () => {
   it('selects only pods of the policy namespace whose labels match', () => {
     // Prepare
     const web = pod('shop', 'web-1', { labels: { app: 'web' } });
@@ -48,30 +44,17 @@ describe('selectedPods', () => {
     const allowWeb = policy('shop', 'allow-web', { podSelector: { matchLabels: { app: 'web' } } });
 
     // Act
-    const selected = selectedPods(allowWeb, [web, api, otherNamespace]);
+    const { model } = context(snapshot({ pods: [web, api, otherNamespace], networkPolicies: [allowWeb] }));
 
     // Assess
-    expect(selected).toEqual([web]);
+    expect(model.policies.map((view) => view.selected)).toEqual([[web]]);
   });
 
   it('ignores peers: a policy whose from names other pods still selects by podSelector alone', () => {
     const web = pod('shop', 'web-1', { labels: { app: 'web' } });
     const spec = { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] };
 
-    expect(selectedPods(policy('shop', 'db', spec), [web])).toEqual([]);
-  });
-});
-
-describe('byNamespace', () => {
-  it('groups objects by namespace in input order, unnamespaced ones under default', () => {
-    const a = pod('shop', 'a');
-    const b = pod('payments', 'b');
-    const c = pod('shop', 'c');
-    const d = { ...pod('x', 'd'), metadata: { name: 'd' } };
-
-    const index = byNamespace([a, b, c, d]);
-
-    expect([...index.entries()]).toEqual([['shop', [a, c]], ['payments', [b]], ['default', [d]]]);
+    expect(networkPolicyApi.read(policy('shop', 'db', spec)).subject.selectsPod(web)).toBe(false);
   });
 });
 
@@ -80,7 +63,7 @@ describe('permissiveIngressRules', () => {
     const spec = { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }, { ports: [{ port: 80 }, { protocol: 'UDP', port: 53 }] }] };
 
     expect(permissiveIngressRules(policy('shop', 'p', spec))).toEqual([
-      { rule: 'spec.ingress[1]', reason: 'no "from": every source is allowed', ports: ['TCP/80', 'UDP/53'] },
+      { rule: 'spec.ingress[1]', admits: 'all traffic from everywhere', reason: 'no "from": every source is allowed', ports: ['TCP/80', 'UDP/53'] },
     ]);
   });
 
@@ -91,15 +74,15 @@ describe('permissiveIngressRules', () => {
   });
 
   it.each([
-    ['0.0.0.0/0', { ipBlock: { cidr: '0.0.0.0/0' } }],
-    ['::/0', { ipBlock: { cidr: '::/0' } }],
-    ['0.0.0.0/0 with exceptions', { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }],
-    ['an empty namespaceSelector', { namespaceSelector: {} }],
-    ['an empty namespaceSelector with an empty podSelector', { namespaceSelector: {}, podSelector: { matchLabels: {} } }],
-  ])('flags a peer of %s', (_name, peer) => {
+    ['0.0.0.0/0', { ipBlock: { cidr: '0.0.0.0/0' } }, 'all traffic from everywhere'],
+    ['::/0', { ipBlock: { cidr: '::/0' } }, 'all traffic from everywhere'],
+    ['0.0.0.0/0 with exceptions', { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }, 'all traffic from everywhere'],
+    ['an empty namespaceSelector', { namespaceSelector: {} }, 'traffic from every pod of every namespace'],
+    ['an empty namespaceSelector with an empty podSelector', { namespaceSelector: {}, podSelector: { matchLabels: {} } }, 'traffic from every pod of every namespace'],
+  ])('flags a peer of %s, saying what it admits', (_name, peer, admits) => {
     const rules = permissiveIngressRules(policy('shop', 'p', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { a: 'b' } } }, peer] }] }));
 
-    expect(rules).toEqual([expect.objectContaining({ rule: 'spec.ingress[0]', reason: expect.stringContaining('from[1]') })]);
+    expect(rules).toEqual([expect.objectContaining({ rule: 'spec.ingress[0]', admits, reason: expect.stringContaining('from[1]') })]);
   });
 
   it.each([
@@ -123,14 +106,5 @@ describe('permissiveIngressRules', () => {
     const rules = permissiveIngressRules(policy('shop', 'p', spec));
 
     expect(rules.map(({ rule, ports }) => [rule, ports])).toEqual([['spec.ingress[0]', []], ['spec.ingress[2]', ['TCP/443-445']]]);
-  });
-});
-
-describe('policyEnforcement', () => {
-  it('says policies are inert when no engine enforces them, and unknown when detection could not decide', () => {
-    const results = [Status.Pass, Status.Fail, Status.Unknown].map((status) => policyEnforcement(engine(status)));
-
-    expect(results.map(({ enforced }) => enforced)).toEqual([true, false, null]);
-    expect(results.map(({ note }) => note)).toEqual(['', expect.stringContaining('inert'), expect.stringContaining('unknown')]);
   });
 });

@@ -1,0 +1,24 @@
+/** How the coverage checks put an isolation into words, one way for pods and namespaces alike. */
+import { listOf } from '../engines/wording.js';
+import { LIST_LIMIT } from '../findings.js';
+import type { PolicyType } from '../isolation/direction.js';
+
+const BY_POLICY = 'isolated by ';
+
+/**
+ * `isolated for Ingress by NetworkPolicy shop/a and NetworkPolicy shop/b` when policies isolate, else the sources
+ * spelled out: `isolated for Ingress: denied by default: VPC CNI strict mode, no policy selects it`.
+ */
+export function isolatedFor(direction: PolicyType, sources: readonly string[]): string {
+  const shown = sources.slice(0, LIST_LIMIT);
+  const more = sources.length > LIST_LIMIT ? [`${sources.length - LIST_LIMIT} more`] : [];
+  if (shown.every((source) => source.startsWith(BY_POLICY))) {
+    return `isolated for ${direction} by ${listOf([...shown.map((source) => source.slice(BY_POLICY.length)), ...more])}`;
+  }
+  return `isolated for ${direction}: ${[...shown, ...more].join('; ')}`;
+}
+
+/** A clause as a sentence of its own. */
+export function sentence(clause: string): string {
+  return `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`;
+}

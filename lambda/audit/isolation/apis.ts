@@ -1,0 +1,11 @@
+/**
+ * The policy APIs the isolation model reads, one adapter each (policy-api.ts): adding a policy API is one row in
+ * kinds.ts plus one adapter here.
+ */
+import { applicationNetworkPolicyApi } from './application-network-policy.js';
+import { awsClusterNetworkPolicyApi } from './aws-cluster-network-policy.js';
+import { networkPolicyApi } from './network-policy.js';
+import type { PolicyApi } from './policy-api.js';
+
+/** Every policy API, in the order their findings are listed within a check. */
+export const POLICY_APIS: readonly PolicyApi[] = [networkPolicyApi, applicationNetworkPolicyApi, awsClusterNetworkPolicyApi];

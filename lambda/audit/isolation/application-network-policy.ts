@@ -1,0 +1,30 @@
+/**
+ * AWS ApplicationNetworkPolicy (`networking.k8s.aws/v1alpha1`): NetworkPolicy's selection model, evaluated in the
+ * same tier by the VPC CNI's agent, with egress rules that may name domains. Its policyTypes are taken as written:
+ * the CRD does not default them and the controller copies them verbatim into the PolicyEndpoint, so one without
+ * policyTypes isolates nothing (POLICY-APIS.md §1.6).
+ */
+import { EngineName } from '../engines/engine-verdict.js';
+import { directionsIn } from './direction.js';
+import type { PolicyApi } from './policy-api.js';
+import { defaultDenials, namespacedSubject, permissiveIngressRules } from './selection.js';
+
+/** The ApplicationNetworkPolicy adapter. */
+export const applicationNetworkPolicyApi: PolicyApi<'applicationNetworkPolicies'> = {
+  bucket: 'applicationNetworkPolicies',
+  enforcedBy: [EngineName.VpcCni],
+  enforcers: "the VPC CNI's network policy agent or EKS Auto Mode",
+  endpoints: 'policyEndpoints',
+  read(policy) {
+    const spec = policy.spec ?? {};
+    const isolates = directionsIn(spec.policyTypes);
+    return {
+      subject: namespacedSubject(policy, spec.podSelector),
+      isolates,
+      deniesByDefault: defaultDenials(spec.podSelector, isolates, spec),
+      tierRules: [],
+      permissive: permissiveIngressRules(spec.ingress, isolates),
+      evidence: { policy_types: isolates },
+    };
+  },
+};

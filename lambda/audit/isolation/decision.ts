@@ -1,0 +1,123 @@
+/**
+ * The per-direction isolation decision, in the order the VPC CNI agent evaluates a flow (POLICY-APIS.md §1.7, §0.5):
+ * Admin-tier cluster rules first (an Accept of all pod traffic defeats isolation, a Deny isolates), then the namespace
+ * policies (a selecting policy that isolates the direction isolates; one that selects the pod for the other direction
+ * only leaves this one open: the agent's catch-all), then, for pods no namespace policy selects, Baseline-tier rules
+ * and the default-deny settings. The same decision serves one pod and a whole namespace.
+ */
+import { PolicyType } from './direction.js';
+import { Tier, TierAction, type PolicyView, type TierRule } from './policy-api.js';
+
+/** A tier rule with the policy it belongs to. */
+export interface AppliedTierRule {
+  view: PolicyView;
+  rule: TierRule;
+}
+
+/** The isolation of one pod (or one namespace) for one direction. */
+export interface Isolation {
+  isolated: boolean;
+  /** What isolates it, each source named ("isolated by NetworkPolicy shop/default-deny"). */
+  by: string[];
+  /** What leaves it open when something does ("… (Admin tier) accepts all ingress from every namespace"). */
+  open?: string;
+}
+
+/** What applies to a pod (or every pod of a namespace) for one direction. */
+export interface Applicable {
+  /** The counted namespace policies selecting it (for any direction). */
+  selecting: readonly PolicyView[];
+  /** The counted tier rules of cluster policies applying to it, port limits included. */
+  tierRules: readonly AppliedTierRule[];
+  /** The default-deny setting for it, as a clause. */
+  defaultDeny?: string;
+}
+
+const ACTION_ORDER: readonly string[] = Object.values(TierAction);
+
+/** The rule that decides all pod traffic in `tier` for `direction`: lowest priority, then Deny before Accept before Pass. */
+function decidingRule(rules: readonly AppliedTierRule[], tier: Tier, direction: PolicyType): AppliedTierRule | undefined {
+  return rules
+    .filter(({ rule }) => rule.tier === tier && rule.direction === direction && rule.ports.length === 0)
+    .reduce<AppliedTierRule | undefined>((best, candidate) => {
+      if (best === undefined) return candidate;
+      const byPriority = candidate.rule.priority - best.rule.priority;
+      const byAction = ACTION_ORDER.indexOf(candidate.rule.action) - ACTION_ORDER.indexOf(best.rule.action);
+      return byPriority < 0 || (byPriority === 0 && byAction < 0) ? candidate : best;
+    }, undefined);
+}
+
+/** "accepts all ingress from every namespace", "denies all egress to every namespace". */
+export function tierRuleEffect(rule: TierRule): string {
+  const verb = rule.action === TierAction.Accept ? 'accepts' : 'denies';
+  const peer = rule.direction === PolicyType.Ingress ? 'from' : 'to';
+  return `${verb} all ${rule.direction.toLowerCase()} ${peer} every namespace`;
+}
+
+function tierClause({ view, rule }: AppliedTierRule): string {
+  return `${view.title} (${rule.tier} tier) ${tierRuleEffect(rule)}`;
+}
+
+/** Decides the isolation of what `applicable` describes for `direction`. */
+export function decideIsolation(direction: PolicyType, applicable: Applicable): Isolation {
+  const admin = decidingRule(applicable.tierRules, Tier.Admin, direction);
+  if (admin?.rule.action === TierAction.Accept) return { isolated: false, by: [], open: tierClause(admin) };
+  if (admin?.rule.action === TierAction.Deny) return { isolated: true, by: [`denied by ${tierClause(admin)}`] };
+
+  const isolating = applicable.selecting.filter((view) => view.isolates.includes(direction));
+  if (isolating.length > 0) return { isolated: true, by: isolating.map((view) => `isolated by ${view.title}`) };
+  if (applicable.selecting.length > 0) {
+    const others = applicable.selecting.map((view) => view.title).join(', ');
+    const strict = applicable.defaultDeny ? ' (the default deny spares pods a policy selects)' : '';
+    return { isolated: false, by: [], open: `selected only for other directions (by ${others}), which leaves ${direction} open${strict}` };
+  }
+
+  const baseline = decidingRule(applicable.tierRules, Tier.Baseline, direction);
+  if (baseline?.rule.action === TierAction.Deny) return { isolated: true, by: [`denied by default: ${tierClause(baseline)}`] };
+  if (baseline?.rule.action === TierAction.Accept) return { isolated: false, by: [], open: tierClause(baseline) };
+  if (applicable.defaultDeny) return { isolated: true, by: [applicable.defaultDeny] };
+  return { isolated: false, by: [] };
+}
+
+/** The isolation of a namespace for one direction, as `namespace-coverage` and `default-deny` read it. */
+export interface NamespaceIsolation {
+  /** What isolates some or all of its pods (its isolating policies, cluster rules, default-deny settings). */
+  isolatedBy: string[];
+  /** What denies the direction by default to every pod of it, present or future. */
+  deniedByDefault: string[];
+  /** The namespace policies among those that deny by default, by name (evidence). */
+  defaultDenyPolicies: string[];
+  /** What defeats its isolation (an Admin-tier accept-all). */
+  open?: string;
+}
+
+/**
+ * Decides a namespace's isolation for `direction` from its counted policies, the tier rules that apply to all of its
+ * pods, and the cluster-wide default deny (strict mode). A policy selecting every pod for other directions only
+ * opens this one for all of them (the catch-all), so neither the Baseline tier nor the default deny applies then.
+ */
+export function decideNamespaceIsolation(
+  direction: PolicyType,
+  policies: readonly PolicyView[],
+  tierRules: readonly AppliedTierRule[],
+  defaultDeny: string | undefined,
+): NamespaceIsolation {
+  const admin = decidingRule(tierRules, Tier.Admin, direction);
+  if (admin?.rule.action === TierAction.Accept) {
+    return { isolatedBy: [], deniedByDefault: [], defaultDenyPolicies: [], open: tierClause(admin) };
+  }
+  const adminDeny = admin?.rule.action === TierAction.Deny ? [`denied by ${tierClause(admin)}`] : [];
+  const denying = policies.filter((view) => view.deniesByDefault.includes(direction));
+  const isolating = policies.filter((view) => view.isolates.includes(direction)).map((view) => `isolated by ${view.title}`);
+  const openedForAll = policies.some((view) => view.subject.everyPod && !view.isolates.includes(direction));
+  const baseline = openedForAll ? undefined : decidingRule(tierRules, Tier.Baseline, direction);
+  const byDefault = [
+    ...(baseline?.rule.action === TierAction.Deny ? [`denied by default: ${tierClause(baseline)}`] : []),
+    ...(defaultDeny && !openedForAll ? [defaultDeny.replace('no policy selects it', 'for pods no policy selects')] : []),
+  ];
+  return {
+    isolatedBy: [...adminDeny, ...isolating, ...byDefault],
+    deniedByDefault: [...adminDeny, ...denying.map((view) => `denied by default by ${view.title}`), ...byDefault],
+    defaultDenyPolicies: denying.map((view) => view.name),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Settings that deny a pod's traffic when no policy selects it: the VPC CNI's strict enforcing mode (every pod) and
+ * an EKS Auto Mode NodeClass with `networkPolicy: DefaultDeny` (the pods on its nodes). Both are the VPC CNI agent's
+ * default-deny pod state (POLICY-APIS.md §1.3, §0.3), so they count only where the VPC CNI enforces.
+ */
+import { eksAutoMode } from '../engines/auto-mode.js';
+import { readVpcCniAddon } from '../engines/addon.js';
+import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
+import { isAgentOf } from '../engines/rule.js';
+import { vpcCniFacts, vpcCniRule } from '../engines/rules/vpc-cni.js';
+import type { ClusterSnapshot, Node, Pod } from '../snapshot.js';
+
+/** The node label that names an EKS Auto Mode node's NodeClass. */
+const NODE_CLASS_LABEL = 'eks.amazonaws.com/nodeclass';
+const STRICT = 'strict';
+const DEFAULT_DENY = 'DefaultDeny';
+
+/** Where `NETWORK_POLICY_ENFORCING_MODE` was read and what it says. */
+export interface EnforcingMode {
+  mode: string;
+  source: string;
+}
+
+/**
+ * The VPC CNI's enforcing mode: the aws-node DaemonSet's env when DaemonSets were read (in-cluster evidence wins, and
+ * without aws-node there is no agent to set), else the vpc-cni add-on's `env`; `undefined` when neither sets it.
+ */
+export function vpcCniEnforcingMode(snapshot: ClusterSnapshot): EnforcingMode | undefined {
+  const daemonSets = snapshot.kube.daemonSets;
+  if (daemonSets !== undefined) {
+    const awsNode = daemonSets.find((daemonSet) => isAgentOf(vpcCniRule, daemonSet));
+    const mode = awsNode ? vpcCniFacts(awsNode, snapshot).enforcingMode : undefined;
+    return mode === undefined ? undefined : { mode, source: 'DaemonSet kube-system/aws-node' };
+  }
+  const mode = readVpcCniAddon(snapshot)?.enforcingMode;
+  return mode === undefined ? undefined : { mode, source: 'the vpc-cni add-on configuration' };
+}
+
+/** The default-deny settings in force, for the model. */
+export interface DefaultDenyModes {
+  /** The clause of the cluster-wide default deny (strict mode), when it is in force. */
+  cluster?: string;
+  /** The clause of the default deny for `pod` (strict mode, or its node's NodeClass), when one is in force. */
+  forPod(pod: Pod): string | undefined;
+  evidence: Record<string, unknown>;
+}
+
+/** Reads the default-deny settings of `snapshot` that the enforcing engines honour. */
+export function defaultDenyModes(snapshot: ClusterSnapshot, engine: EngineVerdict): DefaultDenyModes {
+  const vpcCni = engine.enforcing.includes(EngineName.VpcCni);
+  const enforcingMode = vpcCniEnforcingMode(snapshot);
+  const strict = vpcCni && enforcingMode?.mode === STRICT ? 'denied by default: VPC CNI strict mode, no policy selects it' : undefined;
+  const nodeClassOf = vpcCni && eksAutoMode(snapshot) ? denyingNodeClasses(snapshot) : () => undefined;
+  return {
+    ...(strict ? { cluster: strict } : {}),
+    forPod: (pod) => strict ?? nodeClassOf(pod),
+    evidence: { enforcing_mode: enforcingMode?.mode ?? null, ...(enforcingMode ? { enforcing_mode_source: enforcingMode.source } : {}) },
+  };
+}
+
+/** The clause of the DefaultDeny NodeClass of a pod's node, through the node's `eks.amazonaws.com/nodeclass` label. */
+function denyingNodeClasses(snapshot: ClusterSnapshot): (pod: Pod) => string | undefined {
+  const denying = new Set(
+    (snapshot.kube.nodeClasses ?? []).filter((nodeClass) => nodeClass.spec?.networkPolicy === DEFAULT_DENY).map((nodeClass) => nodeClass.metadata.name),
+  );
+  if (denying.size === 0) return () => undefined;
+  const nodes = new Map<string, Node>((snapshot.kube.nodes ?? []).map((node) => [node.metadata.name, node]));
+  return (pod) => {
+    const nodeName = pod.spec?.nodeName;
+    const nodeClass = nodeName === undefined ? undefined : nodes.get(nodeName)?.metadata.labels?.[NODE_CLASS_LABEL];
+    return nodeClass !== undefined && denying.has(nodeClass)
+      ? `denied by default: NodeClass ${nodeClass} (networkPolicy: DefaultDeny) of node ${nodeName}, no policy selects it`
+      : undefined;
+  };
+}

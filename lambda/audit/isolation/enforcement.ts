@@ -1,0 +1,63 @@
+/**
+ * Whether a policy is in force: its API must be enforced by an engine that runs in the cluster, and, where the VPC
+ * CNI alone enforces it and PolicyEndpoints were read, its controller must have programmed it.
+ */
+import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
+import { Status } from '../finding.js';
+import { countOf } from '../findings.js';
+import { listOf } from '../engines/wording.js';
+import type { KindSpec } from '../kinds.js';
+import type { EndpointIndex } from './policy-endpoints.js';
+import { Enforcement, type PolicyApi } from './policy-api.js';
+
+/** A policy's enforcement, its reason, and whether its isolation counts for coverage (see `PolicyView.counts`). */
+export interface EnforcementReading {
+  enforcement: Enforcement;
+  reason: string;
+  counts: boolean;
+}
+
+/** The engines running in the cluster that enforce `api`. */
+export function enforcingEnginesOf(api: PolicyApi, engine: EngineVerdict): EngineName[] {
+  return engine.enforcing.filter((name) => api.enforcedBy === undefined || api.enforcedBy.includes(name));
+}
+
+/** What enforces (or fails to enforce) one policy of `api` named `name` that selects `selected` running pods. */
+export function enforcementOf(
+  api: PolicyApi,
+  spec: KindSpec,
+  policy: { namespace: string | null; name: string; selected: number },
+  engine: EngineVerdict,
+  endpoints: EndpointIndex,
+): EnforcementReading {
+  if (engine.status === Status.Unknown) {
+    return { enforcement: Enforcement.Unknown, reason: 'whether an engine enforces it cannot be told (see the engine finding)', counts: true };
+  }
+  if (engine.status === Status.Fail) {
+    return { enforcement: Enforcement.Inert, reason: 'no NetworkPolicy engine enforces policies in this cluster', counts: true };
+  }
+  const engines = enforcingEnginesOf(api, engine);
+  if (engines.length === 0) {
+    return {
+      enforcement: Enforcement.Inert,
+      reason: `${spec.label} are enforced only by ${api.enforcers ?? 'a NetworkPolicy engine'}, and the engines enforcing here (${listOf(engine.enforcing)}) do not enforce them`,
+      counts: false,
+    };
+  }
+  // The evidence speaks only when the VPC CNI is the one engine that would enforce it: another engine writes none.
+  const evidence = api.endpoints;
+  const vpcCniAlone = engines.length === 1 && engines[0] === EngineName.VpcCni;
+  if (evidence !== undefined && vpcCniAlone && endpoints.read(evidence) && policy.selected > 0) {
+    if (!endpoints.owns(evidence, spec.kind, policy.namespace, policy.name)) {
+      const endpointKind = evidence === 'policyEndpoints' ? 'PolicyEndpoint' : 'ClusterPolicyEndpoint';
+      return {
+        enforcement: Enforcement.Inert,
+        reason:
+          `it selects ${countOf(policy.selected, 'running pod')} but owns no ${endpointKind}: the VPC CNI's network policy ` +
+          'controller has not programmed it (the controller is off or failing for this policy)',
+        counts: false,
+      };
+    }
+  }
+  return { enforcement: Enforcement.Enforced, reason: `enforced by ${listOf(engines)}`, counts: true };
+}
