@@ -26,7 +26,7 @@ describe('the documented command, end to end', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^Cluster shop-eu {2}\(eu-west-1, account 111122223333\)\n/);
-    expect(result.stdout).toContain('FAIL  Medium  namespace-coverage (2): Every namespace has a NetworkPolicy');
+    expect(result.stdout).toContain('FAIL  Medium  namespace-coverage (2): Every namespace is isolated by a network policy');
   });
 
   test('a bad file gives one error line and no stack trace', async () => {

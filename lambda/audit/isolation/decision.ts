@@ -66,13 +66,19 @@ export function decideIsolation(direction: PolicyType, applicable: Applicable): 
 
   const isolating = applicable.selecting.filter((view) => view.isolates.includes(direction));
   if (isolating.length > 0) return { isolated: true, by: isolating.map((view) => `isolated by ${view.title}`) };
+  const baseline = decidingRule(applicable.tierRules, Tier.Baseline, direction);
   if (applicable.selecting.length > 0) {
+    // Worth saying only where a default would otherwise have denied: the catch-all is what opens the direction then.
+    const spared = baseline?.rule.action === TierAction.Deny ? tierClause(baseline) : applicable.defaultDeny;
+    if (spared === undefined) return { isolated: false, by: [] };
     const others = applicable.selecting.map((view) => view.title).join(', ');
-    const strict = applicable.defaultDeny ? ' (the default deny spares pods a policy selects)' : '';
-    return { isolated: false, by: [], open: `selected only for other directions (by ${others}), which leaves ${direction} open${strict}` };
+    return {
+      isolated: false,
+      by: [],
+      open: `selected only for other directions (by ${others}), so the VPC CNI agent allows all ${direction} and the default deny (${spared.replace('denied by default: ', '')}) does not apply`,
+    };
   }
 
-  const baseline = decidingRule(applicable.tierRules, Tier.Baseline, direction);
   if (baseline?.rule.action === TierAction.Deny) return { isolated: true, by: [`denied by default: ${tierClause(baseline)}`] };
   if (baseline?.rule.action === TierAction.Accept) return { isolated: false, by: [], open: tierClause(baseline) };
   if (applicable.defaultDeny) return { isolated: true, by: [applicable.defaultDeny] };

@@ -39,7 +39,7 @@ describe('workload-coverage', () => {
 
     expect(verdict?.status).toBe(Status.Fail);
     expect(verdict?.message).toBe(
-      '2 of 3 pods of Deployment shop/cart are not isolated for Ingress: cart-2, cart-3. Selected only for other directions (by NetworkPolicy shop/egress), which leaves Ingress open. Policies in shop: allow-cart [Ingress], egress [Egress].',
+      '2 of 3 pods of Deployment shop/cart are not isolated for Ingress: cart-2, cart-3. Policies in shop: allow-cart [Ingress], egress [Egress].',
     );
     expect(verdict?.evidence).toEqual(expect.objectContaining({ uncovered_pods: ['cart-2', 'cart-3'], uncovered_count: 2, selecting_policies: ['allow-cart'] }));
   });

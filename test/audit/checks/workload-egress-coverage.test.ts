@@ -34,7 +34,7 @@ describe('workload-egress-coverage', () => {
 
     expect([verdict?.status, verdict?.message]).toEqual([
       Status.Fail,
-      'Pod shop/web is not isolated for Egress. Selected only for other directions (by NetworkPolicy shop/deny-ingress), which leaves Egress open. Policies in shop: deny-ingress [Ingress].',
+      'Pod shop/web is not isolated for Egress. Policies in shop: deny-ingress [Ingress].',
     ]);
     expect(verdict?.remediation).toContain('name: default-deny-egress');
   });

@@ -54,7 +54,7 @@ describe('VPC CNI strict mode', () => {
 
     expect([ingressOf(model)?.isolated, ingressOf(model)?.open, egressOf(model)?.by]).toEqual([
       false,
-      expect.stringContaining('selected only for other directions (by NetworkPolicy shop/egress)'),
+      'selected only for other directions (by NetworkPolicy shop/egress), so the VPC CNI agent allows all Ingress and the default deny (VPC CNI strict mode, no policy selects it) does not apply',
       ['isolated by NetworkPolicy shop/egress'],
     ]);
   });
@@ -130,9 +130,10 @@ describe('AWS ClusterNetworkPolicy', () => {
     const baseline = cnp('baseline-deny', { tier: 'Baseline', priority: 100, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: everyNamespace }] });
     const alone = modelOf({ awsClusterNetworkPolicies: [baseline] });
     const selected = modelOf({ awsClusterNetworkPolicies: [baseline], networkPolicies: [policy('shop', 'egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'] })] });
+    const catchAll = 'selected only for other directions (by NetworkPolicy shop/egress), so the VPC CNI agent allows all Ingress and the default deny (ClusterNetworkPolicy baseline-deny (Baseline tier) denies all ingress from every namespace) does not apply';
 
     expect(ingressOf(alone)?.by).toEqual(['denied by default: ClusterNetworkPolicy baseline-deny (Baseline tier) denies all ingress from every namespace']);
-    expect(ingressOf(selected)?.isolated).toBe(false);
+    expect(ingressOf(selected)).toEqual({ isolated: false, by: [], open: catchAll });
     expect(alone.namespaceIsolation.get('shop')?.Ingress.deniedByDefault).toEqual(['denied by default: ClusterNetworkPolicy baseline-deny (Baseline tier) denies all ingress from every namespace']);
   });
 
