@@ -10,6 +10,7 @@ import { Status, type AuditOptions, type CheckId, type Finding } from './finding
 import { compareResources, toFinding } from './findings.js';
 import { buildModel } from './model.js';
 import type { ClusterSnapshot } from './snapshot.js';
+import { enforcedPolicyBuckets } from './isolation/enforcement.js';
 import { unreadInputVerdict } from './unread-input.js';
 import type { CheckVerdict } from './verdict.js';
 
@@ -42,10 +43,11 @@ function withSuppression(verdict: CheckVerdict, checkId: CheckId, { snapshot, op
 export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions): Finding[] {
   const engine = detectEngine(snapshot);
   const context: AuditContext = { snapshot, options, model: buildModel(snapshot, options, engine), engine };
+  const enforcedApis = enforcedPolicyBuckets(engine);
   const outcomes: CheckOutcome[] = [];
   const findings: Finding[] = [];
   for (const entry of CHECKS) {
-    const unread = unreadInputVerdict(snapshot, entry.needs);
+    const unread = unreadInputVerdict(snapshot, entry.needsEnforcedPolicyApis ? [...entry.needs, ...enforcedApis] : entry.needs);
     const evaluated = unread ? [unread] : entry.check.evaluate(context, [...outcomes]);
     const verdicts = (evaluated.length > 0 ? evaluated : [nothingToEvaluate(context, entry.scope)]).map((verdict) =>
       withSuppression(verdict, entry.id, context),

@@ -94,7 +94,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const excluded = new Set(options.excludedNamespaces);
   const audited = (object: KubeObject) => !excluded.has(namespaceOf(object));
   const { kube } = snapshot;
-  const context: ViewContext = { engine, endpoints: indexEndpoints(kube) };
+  const context: ViewContext = { engine, endpoints: indexEndpoints(kube, snapshot.servedKinds) };
 
   const runningPods = (kube.pods ?? []).filter((pod) => isRunning(pod) && audited(pod)).sort(byName);
   const podsByNamespace = byNamespace(runningPods);

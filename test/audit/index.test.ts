@@ -30,6 +30,9 @@ function cluster(kube: KubeInventory = {}, extra: Partial<ClusterSnapshot> = {})
       configMaps: [VPC_CNI_CONFIG],
       replicaSets: [replicaSet('shop', 'web-5d', ownedBy('Deployment', 'web')), replicaSet('kube-system', 'coredns-7f', ownedBy('Deployment', 'coredns'))],
       jobs: [],
+      // The VPC CNI enforces the AWS policy APIs too: the isolation checks need them read (here: none).
+      applicationNetworkPolicies: [],
+      awsClusterNetworkPolicies: [],
       ...kube,
     },
     extra,
@@ -39,6 +42,21 @@ function cluster(kube: KubeInventory = {}, extra: Partial<ClusterSnapshot> = {})
 const label = (f: Finding) => `${f.check_id} ${f.status} ${f.resource.kind} ${f.resource.namespace ?? '-'}/${f.resource.name}`;
 
 describe('auditSnapshot', () => {
+  it('makes the isolation checks UNKNOWN when a policy API the engine enforces was not read', () => {
+    // Prepare: a capture without ClusterNetworkPolicies, whose Admin tier could defeat every namespace policy
+    const snap = cluster({ awsClusterNetworkPolicies: undefined });
+
+    // Act
+    const findings = auditSnapshot(snap, options());
+
+    // Assess
+    const unknown = findings.filter((finding) => finding.status === Status.Unknown).map((finding) => finding.check_id);
+    expect(unknown).toEqual(['namespace-coverage', 'workload-coverage', 'workload-egress-coverage', 'default-deny', 'control']);
+    expect(findings.find((finding) => finding.check_id === 'workload-coverage')?.message).toBe(
+      'Not evaluated: ClusterNetworkPolicies (networking.k8s.aws) were not read.',
+    );
+  });
+
   it('gives every check its findings, sorted by registry order, then kind, namespace and name', () => {
     // Act
     const findings = auditSnapshot(cluster(), options());

@@ -34,6 +34,12 @@ export interface RegisteredCheck extends CheckDescription {
   check: RunnableCheck;
   /** When one of these was not read, the runner reports one UNKNOWN instead of evaluating the check. */
   needs: readonly KindBucket[];
+  /**
+   * The check judges isolation, so it also needs the policy APIs the running engines enforce (isolation/apis.ts):
+   * a ClusterNetworkPolicy not read could defeat what it would pass, an ApplicationNetworkPolicy isolate what it
+   * would fail.
+   */
+  needsEnforcedPolicyApis?: boolean;
   /** What the check judges, for the one PASS on the cluster when there is none of it ("no <scope>"). */
   scope: string;
 }
@@ -70,6 +76,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     requirements: [CIS_5_4_4, 'CIS EKS 4.3.2'],
     remediation: 'Apply a default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress]) in the namespace, then allow the traffic each workload needs.',
     needs: ['namespaces', 'networkPolicies'],
+    needsEnforcedPolicyApis: true,
     scope: 'audited namespaces',
   }),
   register(workloadCoverageCheck, {
@@ -78,6 +85,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     requirements: [CIS_5_4_4],
     remediation: "Select the workload's pods for Ingress with a NetworkPolicy of their namespace (a default-deny with podSelector {} selects them all).",
     needs: ['pods', 'networkPolicies'],
+    needsEnforcedPolicyApis: true,
     scope: 'workloads with a running pod outside the host network in the audited namespaces',
   }),
   register(workloadEgressCoverageCheck, {
@@ -86,6 +94,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     requirements: [CIS_5_4_4],
     remediation: "Select the workload's pods for Egress with a NetworkPolicy of their namespace (remember to allow DNS).",
     needs: ['pods', 'networkPolicies'],
+    needsEnforcedPolicyApis: true,
     scope: 'workloads with a running pod outside the host network in the audited namespaces',
   }),
   register(defaultDenyCheck, {
@@ -94,6 +103,7 @@ export const CHECKS: readonly RegisteredCheck[] = [
     requirements: [CIS_5_4_4],
     remediation: 'Apply a NetworkPolicy with podSelector {}, policyTypes [Ingress] and no ingress rules in the namespace.',
     needs: ['namespaces', 'networkPolicies'],
+    needsEnforcedPolicyApis: true,
     scope: 'audited namespaces',
   }),
   register(permissivePolicyCheck, {

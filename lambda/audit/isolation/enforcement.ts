@@ -6,7 +6,8 @@ import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
 import { Status } from '../finding.js';
 import { countOf } from '../findings.js';
 import { listOf } from '../engines/wording.js';
-import type { KindSpec } from '../kinds.js';
+import type { KindBucket, KindSpec } from '../kinds.js';
+import { POLICY_APIS } from './apis.js';
 import type { EndpointIndex } from './policy-endpoints.js';
 import { Enforcement, type PolicyApi } from './policy-api.js';
 
@@ -20,6 +21,14 @@ export interface EnforcementReading {
 /** The engines running in the cluster that enforce `api`. */
 export function enforcingEnginesOf(api: PolicyApi, engine: EngineVerdict): EngineName[] {
   return engine.enforcing.filter((name) => api.enforcedBy === undefined || api.enforcedBy.includes(name));
+}
+
+/**
+ * The buckets of the policy APIs of their own (not core NetworkPolicy, which every engine enforces) that an
+ * enforcing engine enforces: the isolation checks cannot decide without them.
+ */
+export function enforcedPolicyBuckets(engine: EngineVerdict): KindBucket[] {
+  return POLICY_APIS.filter((api) => api.enforcedBy !== undefined && enforcingEnginesOf(api, engine).length > 0).map((api) => api.bucket);
 }
 
 /** What enforces (or fails to enforce) one policy of `api` named `name` that selects `selected` running pods. */

@@ -5,7 +5,7 @@
  * none is not being enforced; when they were not read, nothing is concluded from their absence.
  */
 import { namespaceOf } from '../objects.js';
-import type { KubeInventory, KubeObject } from '../snapshot.js';
+import type { KubeInventory, KubeObject, ServedKinds } from '../snapshot.js';
 import type { EndpointBucket } from './policy-api.js';
 
 /** Which policies the read PolicyEndpoints and ClusterPolicyEndpoints belong to. */
@@ -24,7 +24,7 @@ function key(bucket: EndpointBucket, kind: string, namespace: string | null, nam
 }
 
 /** Indexes the endpoints of `kube` by the policy they belong to: their controller owner, and their policyRef. */
-export function indexEndpoints(kube: KubeInventory): EndpointIndex {
+export function indexEndpoints(kube: KubeInventory, served: ServedKinds | undefined): EndpointIndex {
   const owned = new Set<string>();
   const add = (bucket: EndpointBucket, endpoint: KubeObject, namespace: string | null, refName: string | undefined) => {
     for (const owner of endpoint.metadata.ownerReferences ?? []) owned.add(key(bucket, owner.kind, namespace, owner.name));
@@ -35,7 +35,8 @@ export function indexEndpoints(kube: KubeInventory): EndpointIndex {
   }
   for (const endpoint of kube.clusterPolicyEndpoints ?? []) add('clusterPolicyEndpoints', endpoint, null, endpoint.spec?.policyRef?.name);
   return {
-    read: (bucket) => kube[bucket] !== undefined,
+    // Read and empty because the CRD is not installed says nothing about a controller: it has nowhere to write.
+    read: (bucket) => kube[bucket] !== undefined && served?.[bucket] !== false,
     owns: (bucket, kind, namespace, name) => owned.has(key(bucket, kind, namespace, name)) || owned.has(key(bucket, ANY_KIND, namespace, name)),
   };
 }
