@@ -95,11 +95,11 @@ describe('case folders', () => {
 
     // Assess
     expect(addonSources).toEqual({
-      kube: [`${addonCase}/cluster.json`, `${addonCase}/policy-apis.yaml`],
+      kube: [`${addonCase}/cluster.json`],
       eksCluster: `${addonCase}/eks-cluster.json`,
       eksAddons: [`${addonCase}/addon-vpc-cni.json`],
     });
-    expect(multiFileSources).toEqual({ kube: [`${multiFileCase}/apps.yaml`, `${multiFileCase}/kube-system.json`, `${multiFileCase}/policy-apis.yaml`], eksAddons: [] });
+    expect(multiFileSources).toEqual({ kube: [`${multiFileCase}/apps.yaml`, `${multiFileCase}/kube-system.json`], eksAddons: [] });
   });
 
   test('options come from options.json when present, else the default exclusions, with a fixed run identity', () => {

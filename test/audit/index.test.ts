@@ -42,9 +42,9 @@ function cluster(kube: KubeInventory = {}, extra: Partial<ClusterSnapshot> = {})
 const label = (f: Finding) => `${f.check_id} ${f.status} ${f.resource.kind} ${f.resource.namespace ?? '-'}/${f.resource.name}`;
 
 describe('auditSnapshot', () => {
-  it('makes the isolation checks UNKNOWN when a policy API the engine enforces was not read', () => {
-    // Prepare: a capture without ClusterNetworkPolicies, whose Admin tier could defeat every namespace policy
-    const snap = cluster({ awsClusterNetworkPolicies: undefined });
+  it('makes the isolation checks UNKNOWN when a policy API the engine enforces is served but was not read', () => {
+    // Prepare: ClusterNetworkPolicies installed but not read, whose Admin tier could defeat every namespace policy
+    const snap = cluster({ awsClusterNetworkPolicies: undefined }, { servedKinds: { awsClusterNetworkPolicies: true } });
 
     // Act
     const findings = auditSnapshot(snap, options());
@@ -55,6 +55,12 @@ describe('auditSnapshot', () => {
     expect(findings.find((finding) => finding.check_id === 'workload-coverage')?.message).toBe(
       'Not evaluated: ClusterNetworkPolicies (networking.k8s.aws) were not read.',
     );
+  });
+
+  it('takes a policy API nothing says is installed, and that was not read, as none', () => {
+    const snap = cluster({ awsClusterNetworkPolicies: undefined });
+
+    expect(auditSnapshot(snap, options()).filter((finding) => finding.status === Status.Unknown)).toEqual([]);
   });
 
   it('gives every check its findings, sorted by registry order, then kind, namespace and name', () => {

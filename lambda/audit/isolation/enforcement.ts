@@ -8,6 +8,7 @@ import { countOf } from '../findings.js';
 import { listOf } from '../engines/wording.js';
 import type { KindBucket, KindSpec } from '../kinds.js';
 import { POLICY_APIS } from './apis.js';
+import type { ServedKinds } from '../snapshot.js';
 import type { EndpointIndex } from './policy-endpoints.js';
 import { Enforcement, type PolicyApi } from './policy-api.js';
 
@@ -24,11 +25,13 @@ export function enforcingEnginesOf(api: PolicyApi, engine: EngineVerdict): Engin
 }
 
 /**
- * The buckets of the policy APIs of their own (not core NetworkPolicy, which every engine enforces) that an
- * enforcing engine enforces: the isolation checks cannot decide without them.
+ * The buckets of the policy APIs (other than core NetworkPolicy, which the checks always need) that an enforcing
+ * engine enforces and the cluster is known to serve (live discovery, or the capture's CRDs): the isolation checks
+ * cannot decide without them. Where nothing says whether the API is installed (a plain `kubectl get` capture), its
+ * absence is taken as "none", as for an API the cluster does not serve.
  */
-export function enforcedPolicyBuckets(engine: EngineVerdict): KindBucket[] {
-  return POLICY_APIS.filter((api) => api.enforcedBy !== undefined && enforcingEnginesOf(api, engine).length > 0).map((api) => api.bucket);
+export function enforcedPolicyBuckets(engine: EngineVerdict, served: ServedKinds | undefined): KindBucket[] {
+  return POLICY_APIS.filter((api) => served?.[api.bucket] === true && enforcingEnginesOf(api, engine).length > 0).map((api) => api.bucket);
 }
 
 /** What enforces (or fails to enforce) one policy of `api` named `name` that selects `selected` running pods. */
