@@ -1,6 +1,6 @@
 /**
  * The live audit and the offline audit agree: every case folder of test/cases is loaded offline, its inventory served
- * by the Kubernetes API test server, collected live through client-node, and both snapshots are audited with the same
+ * by the Kubernetes API test server, collected live (discovery, then lists by path), and both snapshots are audited with the same
  * options and cluster identity. The findings must be identical, and the requests few (lists, not per-namespace reads).
  *
  * A kind the capture lacks is one the server forbids (403), as a live cluster would withhold it: the collector must
@@ -11,22 +11,27 @@
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { auditSnapshot } from '../lambda/audit/index.js';
-import { KINDS } from '../lambda/audit/kinds.js';
-import type { ClusterSnapshot, KubeInventory } from '../lambda/audit/snapshot.js';
-import { collectKubeInventory, type KubeCollection } from '../lambda/collect/kubernetes.js';
+import { apiVersionOf, KINDS } from '../lambda/audit/kinds.js';
+import type { ClusterSnapshot } from '../lambda/audit/snapshot.js';
+import { collectedSnapshot, collectKubeInventory, type KubeCollection } from '../lambda/collect/kubernetes.js';
 import { loadOfflineSnapshot } from '../lambda/collect/offline.js';
 import { caseOptions, caseSources, listCases } from './support/cases.js';
 import { kubeConfigFor, startKubeApiServer, type KubeApiServer } from './support/kube-api-server.js';
 
 // Small pages, so that every case with more than a couple of objects of a kind is read over several pages.
 const PAGE_SIZE = 2;
-// Every row of the kinds table is listed, except ConfigMaps: only the engine ones are read, by name.
-const LIST_BUCKETS = KINDS.filter((spec) => spec.bucket !== 'configMaps').map((spec) => spec.bucket);
 const ENGINE_CONFIG_MAPS = 3;
 
-/** The pages a complete read of `inventory` takes: one per `PAGE_SIZE` objects, at least one per list. */
-function expectedPages(inventory: KubeInventory): number {
-  return LIST_BUCKETS.reduce((pages, bucket) => pages + Math.max(1, Math.ceil((inventory[bucket]?.length ?? 0) / PAGE_SIZE)), 0);
+/**
+ * The requests a complete read of `snapshot` takes: `/apis` and the resource list of each group version of a served
+ * CRD-backed row, then one page per `PAGE_SIZE` objects of each served kind (at least one), except ConfigMaps: only
+ * the engine ones are read, by name.
+ */
+function expectedRequests(snapshot: ClusterSnapshot): number {
+  const served = KINDS.filter((spec) => spec.bucket !== 'configMaps' && snapshot.servedKinds?.[spec.bucket] !== false);
+  const groupVersions = new Set(served.filter((spec) => !spec.builtIn).map((spec) => apiVersionOf(spec)));
+  const pages = served.reduce((sum, spec) => sum + Math.max(1, Math.ceil((snapshot.kube[spec.bucket]?.length ?? 0) / PAGE_SIZE)), 0);
+  return 1 + groupVersions.size + pages + ENGINE_CONFIG_MAPS;
 }
 
 describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir) => {
@@ -36,7 +41,7 @@ describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir)
 
   beforeAll(async () => {
     offline = await loadOfflineSnapshot(caseSources(dir), () => undefined);
-    server = await startKubeApiServer({ inventory: offline.kube });
+    server = await startKubeApiServer({ inventory: offline.kube, ...(offline.servedKinds ? { served: offline.servedKinds } : {}) });
     live = await collectKubeInventory(kubeConfigFor(server), { pageSize: PAGE_SIZE });
   });
   afterAll(() => server.close());
@@ -57,7 +62,7 @@ describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir)
     // Prepare: the same cluster identity, EKS view and options; the problems of the unread kinds (the same kinds, as
     // asserted above) keep the capture's words, since "forbidden" and "not in the files" rightly read differently
     const options = caseOptions(dir);
-    const liveSnapshot: ClusterSnapshot = { ...offline, kube: live.kube };
+    const liveSnapshot: ClusterSnapshot = { ...offline, ...collectedSnapshot(live) };
 
     // Act
     const liveFindings = auditSnapshot(liveSnapshot, options);
@@ -66,16 +71,26 @@ describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir)
     expect(liveFindings).toEqual(auditSnapshot(offline, options));
   });
 
-  it('reads with one request per list page plus the three engine ConfigMaps (at most 8 more than the pages)', () => {
+  it('reads with discovery, one request per list page and the three engine ConfigMaps', () => {
     // Prepare
-    const pages = expectedPages(offline.kube);
+    const expected = expectedRequests(offline);
 
     // Act
     const requests = live.requests;
 
     // Assess
-    expect(requests).toBe(pages + ENGINE_CONFIG_MAPS);
-    expect(requests).toBeLessThanOrEqual(8 + pages);
+    expect(requests).toBe(expected);
     expect(server.requests).toHaveLength(requests);
+  });
+
+  it('knows what the capture knows about the served APIs, and more', () => {
+    // Prepare: live discovery answers for every CRD-backed row; where the capture said, both must agree
+
+    // Act
+    const served = live.servedKinds;
+
+    // Assess
+    expect(Object.keys(served).sort()).toEqual(KINDS.filter((spec) => !spec.builtIn).map((spec) => spec.bucket).sort());
+    expect(served).toEqual(expect.objectContaining(offline.servedKinds ?? {}));
   });
 });

@@ -75,6 +75,11 @@ export function resourceName(spec: KindSpec): string {
   return spec.group === '' ? spec.plural : `${spec.plural}.${spec.group}`;
 }
 
+/** The path of the cluster-wide list of `spec` at `version`: `/api/v1/pods`, `/apis/networking.k8s.aws/v1alpha1/…`. */
+export function listPath(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
+  return spec.group === '' ? `/api/${version}/${spec.plural}` : `/apis/${spec.group}/${version}/${spec.plural}`;
+}
+
 const BY_GROUP_KIND = new Map<string, KindRow>(KINDS.map((spec) => [`${spec.group}/${spec.kind}`, spec]));
 const BY_BUCKET = new Map<string, KindRow>(KINDS.map((spec) => [spec.bucket, spec]));
 

@@ -61,6 +61,12 @@ export class ApiDiscovery {
     return true;
   }
 
+  /** True when an added group list names `groupVersion` (`networking.k8s.aws/v1alpha1`). */
+  offersGroupVersion(groupVersion: string): boolean {
+    const slash = groupVersion.indexOf('/');
+    return this.groups?.get(groupVersion.slice(0, slash))?.has(groupVersion.slice(slash + 1)) ?? false;
+  }
+
   /** Records that the cluster's CRDs were read (a CRD list, even empty): a CRD not added is not installed. */
   markCrdsRead(): void {
     this.crds ??= [];

@@ -1,10 +1,10 @@
 /**
- * What went wrong with one Kubernetes API request, in the audit's terms. client-node surfaces failures as an
- * `ApiException` (an HTTP answer), node-fetch's `AbortError` (our deadline) or `FetchError` (network, TLS), or
- * whatever the credential source threw; this module turns each into a {@link KubeFailure} with a one-line detail
- * that never carries a credential.
+ * What went wrong with one Kubernetes API request, in the audit's terms. The HTTP layer (kube-http.ts) throws a
+ * `KubeHttpError` for an answer it refuses (an HTTP error status, a redirect elsewhere, a body too large, cut short or
+ * not JSON, the deadline), the socket's own error for a connection that failed (refused, reset, TLS), and the
+ * credential source's failure as a {@link KubeCredentialsError}; this module turns each into a {@link KubeFailure}
+ * with a one-line detail that never carries a credential.
  */
-import { ApiException } from '@kubernetes/client-node';
 
 /** The kinds of failure the collector reacts to differently. */
 export const FailureType = {
@@ -26,8 +26,16 @@ export const FailureType = {
   Tls: 'tls',
   /** The credential source (token provider, exec plugin, kubeconfig user) failed before the request was sent. */
   Credentials: 'credentials',
-  /** Any other answer the API server gave (400, 410, an unexpected body, …). */
+  /** Any other answer the API server gave (400, 410, …). */
   Rejected: 'rejected',
+  /** The body ended before it was complete (connection closed, fewer bytes than `Content-Length`). */
+  Truncated: 'truncated',
+  /** The body was larger than the limit and was abandoned. */
+  TooLarge: 'too-large',
+  /** A 2xx answer that is not what was asked for: not JSON, a `Status`, a list of another kind, a list that never ends. */
+  Invalid: 'invalid',
+  /** A redirect to another origin, not followed. */
+  Redirect: 'redirect',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -48,6 +56,7 @@ const RETRYABLE: ReadonlySet<FailureType> = new Set([
   FailureType.ServerError,
   FailureType.Timeout,
   FailureType.Network,
+  FailureType.Truncated,
 ]);
 
 /** True when a request that failed this way should be retried. */
@@ -66,24 +75,33 @@ const TLS_CODE = /CERT|SIGNATURE|SELF_SIGNED|ERR_TLS|ERR_SSL/;
 const MAX_DETAIL = 200;
 const MAX_RETRY_AFTER_MS = 60_000;
 
+/** An answer the HTTP layer refused, already classified (kube-http.ts throws it). */
+export class KubeHttpError extends Error {
+  override readonly name = 'KubeHttpError';
+
+  constructor(readonly failure: KubeFailure) {
+    super(`${failure.type}: ${failure.detail}`);
+  }
+}
+
 /**
- * Classifies what a client-node call threw. Programming errors (`TypeError`, `RangeError`, `ReferenceError`) are
- * rethrown: they are bugs, not cluster conditions.
+ * Classifies what a request threw. Programming errors (`TypeError`, `RangeError`, `ReferenceError`) are rethrown:
+ * they are bugs, not cluster conditions.
  */
 export function classifyKubeError(error: unknown): KubeFailure {
-  if (error instanceof ApiException) return httpFailure(error.code, error.headers ?? {}, error.body);
+  if (error instanceof KubeHttpError) return { ...error.failure, detail: oneLine(error.failure.detail) };
   if (error instanceof KubeCredentialsError) return { type: FailureType.Credentials, detail: redactSecrets(error.message) };
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) throw error;
-  const { name, code, message } = error as { name?: string; code?: string; message?: string };
-  if (name === 'AbortError') return { type: FailureType.Timeout, detail: 'request timed out' };
-  if (name === 'FetchError') {
-    const type = code && TLS_CODE.test(code) ? FailureType.Tls : FailureType.Network;
-    return { type, detail: code ?? oneLine(message ?? 'connection failed') };
+  const { code, message } = error as { code?: string; message?: string };
+  if (typeof code === 'string') {
+    const type = TLS_CODE.test(code) ? FailureType.Tls : FailureType.Network;
+    return { type, detail: code };
   }
   return { type: FailureType.Rejected, detail: oneLine(String(message ?? error)) };
 }
 
-function httpFailure(status: number, headers: Record<string, string>, body: unknown): KubeFailure {
+/** The failure of an HTTP error answer: its status, its `Status` message, and `Retry-After` where it matters. */
+export function httpFailure(status: number, headers: Record<string, string>, body: unknown): KubeFailure {
   const detail = statusMessage(body) ?? `HTTP ${status}`;
   if (status === 401) return { type: FailureType.Unauthorized, status, detail };
   if (status === 403) return { type: FailureType.Forbidden, status, detail };
@@ -93,7 +111,7 @@ function httpFailure(status: number, headers: Record<string, string>, body: unkn
   return { type: FailureType.Rejected, status, detail };
 }
 
-/** The `message` of a Kubernetes `Status` body (client-node hands it over as text), redacted and shortened. */
+/** The `message` of a Kubernetes `Status` body (as text), redacted and shortened. */
 function statusMessage(body: unknown): string | undefined {
   if (typeof body !== 'string' || body === '') return undefined;
   try {

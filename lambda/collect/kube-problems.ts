@@ -2,8 +2,10 @@
  * The words of Kubernetes collection problems: what could not be read, why, and the commands that grant the
  * access. Kept apart from the collector so the remediation a user applies can be read (and reviewed) in one place.
  */
+import { kindOfBucket, resourceName, type KindBucket, type KindSpec } from '../audit/kinds.js';
 import type { CollectionProblem, InventoryKind } from '../audit/snapshot.js';
 import { FailureType, type KubeFailure } from './kube-errors.js';
+import { AUDITOR_GROUP, applyRbacCommand, readRuleOf, viewPolicyGrants } from './kube-rbac.js';
 
 /** Who is calling which cluster, for remediation commands; missing parts become `<placeholders>`. */
 export interface AccessTarget {
@@ -25,15 +27,26 @@ export interface FailedRequest {
   timeoutMs: number;
 }
 
-/** The Kubernetes group the remediation binds the auditor's identity to. */
-const AUDITOR_GROUP = 'eks-netpol-auditor';
-
 /** The reason of the single problem a rejected credential produces. */
 const UNAUTHORIZED_REASON = '401 Unauthorized: the Kubernetes API rejected the credentials';
 
+/**
+ * Failures that make the whole API unusable (every kind would fail the same way). The others — a kind refused, not
+ * served, or answered badly (cut short, too large, not a list, redirected elsewhere) — leave only that kind unread.
+ */
+const CLUSTER_WIDE: ReadonlySet<FailureType> = new Set([
+  FailureType.Unauthorized,
+  FailureType.Tls,
+  FailureType.Credentials,
+  FailureType.Throttled,
+  FailureType.ServerError,
+  FailureType.Timeout,
+  FailureType.Network,
+]);
+
 /** True for failures that make the whole API unusable (every kind would fail the same way). */
 export function isClusterWide(failure: KubeFailure): boolean {
-  return failure.type !== FailureType.Forbidden && failure.type !== FailureType.NotFound && failure.type !== FailureType.Rejected;
+  return CLUSTER_WIDE.has(failure.type);
 }
 
 /** The `cluster` problem for a failure that {@link isClusterWide}. */
@@ -83,10 +96,16 @@ const UNREACHABLE_REMEDIATION =
   "the auditor), run the auditor in the cluster's VPC: Lambda subnets there and a security group that the cluster " +
   'security group admits on port 443. Otherwise check DNS, proxies and firewalls between the auditor and the endpoint.';
 
-/** The problem of one kind the API refused or does not serve; the other kinds are still read. */
+/**
+ * The problem of one kind (an inventory bucket) the API refused, does not serve, or answered badly; the other kinds
+ * are still read. A 403 names the exact RBAC rule: the view access for the kinds `AmazonEKSViewPolicy` grants, the
+ * auditor's ClusterRole (kube-rbac.ts) for the others.
+ */
 export function kindProblem(kind: InventoryKind, failure: KubeFailure, operation: string, target: AccessTarget): CollectionProblem {
   if (failure.type === FailureType.Forbidden) {
-    return { kind, reason: `403 Forbidden: cannot ${operation}`, remediation: kind === 'nodes' ? nodesRemediation(target) : viewRemediation(target) };
+    const spec = kindOfBucket(kind as KindBucket);
+    const remediation = viewPolicyGrants(spec) ? viewRemediation(target) : extraReadRemediation(spec, target);
+    return { kind, reason: `403 Forbidden: cannot ${operation}`, remediation };
   }
   if (failure.type === FailureType.NotFound) {
     return { kind, reason: `404 Not Found: the API server does not serve what is needed to ${operation}` };
@@ -130,16 +149,23 @@ function viewRemediation(target: AccessTarget): string {
   return ['Associate the read-only access policy at cluster scope (not namespace scope):', viewPolicyCommand(t)].join('\n');
 }
 
-/** Nodes are optional (AmazonEKSViewPolicy does not include them); how to add them anyway. */
-function nodesRemediation(target: AccessTarget): string {
+/**
+ * Read access to a kind `AmazonEKSViewPolicy` (and the `view` ClusterRole) does not grant: the rule to add, the
+ * auditor's read-only ClusterRole bound to its group, and how to put the identity in that group.
+ */
+function extraReadRemediation(spec: KindSpec, target: AccessTarget): string {
   const t = placeholders(target);
+  const why = spec.bucket === 'nodes' ? 'Optional: nodes let the audit recognise Windows and Fargate nodes. ' : '';
   const membership =
     target.authenticationMode === 'CONFIG_MAP'
       ? `and put the role in the group ${AUDITOR_GROUP} (its aws-auth mapRoles entry).`
-      : `and put the role in that group: aws eks update-access-entry --cluster-name ${t.cluster} --principal-arn ${t.role} --kubernetes-groups ${AUDITOR_GROUP} --region ${t.region}`;
+      : target.clusterName || target.authenticationMode
+        ? `and put the role in that group: aws eks update-access-entry --cluster-name ${t.cluster} --principal-arn ${t.role} --kubernetes-groups ${AUDITOR_GROUP} --region ${t.region}`
+        : `and put the kubeconfig identity in that group (or bind the ClusterRole to the identity itself).`;
   return [
-    'Optional: nodes let the audit recognise Windows and Fargate nodes, and AmazonEKSViewPolicy does not include them. To allow it:',
-    ...rbacCommands().slice(1),
+    `${why}AmazonEKSViewPolicy and the view ClusterRole do not grant ${resourceName(spec)}; the rule to add: ${readRuleOf(spec)}. ` +
+      `Apply the auditor's read-only ClusterRole, bound to the group ${AUDITOR_GROUP}:`,
+    applyRbacCommand(),
     membership,
   ].join('\n');
 }
@@ -151,13 +177,9 @@ function viewPolicyCommand(t: Placeholders): string {
   );
 }
 
-/** The RBAC objects for the auditor's group: view everywhere, plus list on nodes. */
+/** The RBAC objects for the auditor's group: view everywhere, plus the auditor's ClusterRole (nodes, policy APIs). */
 function rbacCommands(): string[] {
-  return [
-    `kubectl create clusterrolebinding ${AUDITOR_GROUP}-view --clusterrole=view --group=${AUDITOR_GROUP}`,
-    `kubectl create clusterrole ${AUDITOR_GROUP}-nodes --verb=get,list --resource=nodes`,
-    `kubectl create clusterrolebinding ${AUDITOR_GROUP}-nodes --clusterrole=${AUDITOR_GROUP}-nodes --group=${AUDITOR_GROUP}`,
-  ];
+  return [`kubectl create clusterrolebinding ${AUDITOR_GROUP}-view --clusterrole=view --group=${AUDITOR_GROUP}`, applyRbacCommand()];
 }
 
 interface Placeholders {

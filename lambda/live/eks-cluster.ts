@@ -7,7 +7,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { ClusterIdentity, ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
 import { clusterIdentity, describeClusterForAudit, type EksView } from '../collect/eks.js';
 import { EksTokenProvider } from '../collect/eks-token.js';
-import { collectKubeInventory, kubeConfigForEks } from '../collect/kubernetes.js';
+import { collectedSnapshot, collectKubeInventory, kubeConfigForEks } from '../collect/kubernetes.js';
 import { auditCollected, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
 
 /** Which cluster to audit and with what: the region's EKS client and the credentials that sign the EKS token. */
@@ -53,7 +53,7 @@ export async function auditEksCluster(target: EksClusterTarget, options: LiveAud
     region: target.region,
   });
   return auditCollected(
-    { ...snapshot, kube: collection.kube, problems: [...view.problems, ...collection.problems] },
+    { ...snapshot, ...collectedSnapshot(collection), problems: [...view.problems, ...collection.problems] },
     options,
     collection.requests,
   );

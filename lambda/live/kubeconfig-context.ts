@@ -8,7 +8,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterIdentity } from '../audit/snapshot.js';
 import { clusterIdentity } from '../collect/eks-describe.js';
-import { collectKubeInventory } from '../collect/kubernetes.js';
+import { collectedSnapshot, collectKubeInventory } from '../collect/kubernetes.js';
 import { auditCollected, auditWithinDeadline, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
 import { clusterArnParts } from '../names.js';
 
@@ -37,7 +37,7 @@ export async function auditKubeconfigContext(source: KubeconfigSource, options: 
       ...collect,
       ...(identity.arn ? { clusterName: identity.name, region: identity.region } : {}),
     });
-    const snapshot = { cluster: identity, kube: collection.kube, problems: collection.problems };
+    const snapshot = { cluster: identity, ...collectedSnapshot(collection), problems: collection.problems };
     return auditCollected(snapshot, options, collection.requests);
   });
 }

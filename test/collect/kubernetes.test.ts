@@ -127,9 +127,10 @@ describe('collectKubeInventory', () => {
     // Act
     const collection = await collectKubeInventory(kubeConfigFor(api), { pageSize: 2 });
 
-    // Assess: 12 lists (every row of the kinds table but ConfigMaps), 2 more pod pages, 3 ConfigMaps
-    expect(collection.requests).toBe(17);
-    expect(api.requests).toHaveLength(17);
+    // Assess: /apis and its 2 CRD group versions, 12 lists (every row of the kinds table but ConfigMaps), 2 more pod
+    // pages, 3 ConfigMaps
+    expect(collection.requests).toBe(20);
+    expect(api.requests).toHaveLength(20);
   });
 
   it('asks the token provider for every request and sends what it returns', async () => {

@@ -546,7 +546,7 @@ describe('Athena', () => {
 });
 
 describe('cluster access', () => {
-  it('creates a view-only access entry for each cluster named in grantClusters', () => {
+  it('creates a view-only access entry for each cluster named in grantClusters, in the group of the auditor ClusterRole', () => {
     // Act
     const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')).map((e) => e.Properties);
 
@@ -556,6 +556,7 @@ describe('cluster access', () => {
         ClusterName: clusterName,
         PrincipalArn: { 'Fn::GetAtt': [ids.role, 'Arn'] },
         Type: 'STANDARD',
+        KubernetesGroups: ['eks-netpol-auditor'],
         AccessPolicies: [
           {
             PolicyArn: partitionArn(':eks::aws:cluster-access-policy/AmazonEKSViewPolicy'),
@@ -574,7 +575,7 @@ describe('cluster access', () => {
     const target = 'aws eks %s --cluster-name "$CLUSTER_NAME" --region "$CLUSTER_REGION" --principal-arn ';
     const roleArn = { 'Fn::GetAtt': [ids.role, 'Arn'] };
     expect(outputs.CreateAccessEntryCommand?.Value).toEqual({
-      'Fn::Join': ['', [target.replace('%s', 'create-access-entry'), roleArn, ' --type STANDARD']],
+      'Fn::Join': ['', [target.replace('%s', 'create-access-entry'), roleArn, ' --type STANDARD --kubernetes-groups eks-netpol-auditor']],
     });
     expect(outputs.AssociateAccessPolicyCommand?.Value).toEqual({
       'Fn::Join': [

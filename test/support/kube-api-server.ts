@@ -7,16 +7,19 @@
  * - The cluster-wide list of every row of the kinds table (`/api/v1/pods`, `/apis/networking.k8s.aws/v1alpha1/
  *   policyendpoints`, …; see {@link listPath}): the inventory's objects as a `…List`. A kind the inventory leaves
  *   `undefined` is answered `403 Forbidden`, as a cluster that withholds it would.
+ * - Discovery as the real API serves it: `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>/<version>`
+ *   (APIResourceList), and the CRDs of the served CRD-backed rows (`/apis/apiextensions.k8s.io/v1/
+ *   customresourcedefinitions`). A row the `served` option sets `false` is in none of them, and its list is `404`.
  * - `GET /api/v1/namespaces/{ns}/configmaps/{name}`: the ConfigMap, or `404 NotFound`; `403` when the inventory has
  *   no `configMaps` at all.
  * - Anything else: `404 NotFound`. A request without the expected `Authorization: Bearer …`: `401 Unauthorized`.
  */
-import { apiVersionOf, KINDS, type KindSpec } from '../../lambda/audit/kinds.js';
+import { apiVersionOf, KINDS, listPath, type KindSpec } from '../../lambda/audit/kinds.js';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeInventory, KubeObject } from '../../lambda/audit/snapshot.js';
+import type { KubeInventory, KubeObject, ServedKinds } from '../../lambda/audit/snapshot.js';
 import { kubeConfigForEks } from '../../lambda/collect/kubernetes.js';
 import { createTestCertificates } from './tls.js';
 
@@ -42,6 +45,11 @@ export interface KubeFault {
 export interface KubeApiServerOptions {
   /** What the cluster holds; a kind left `undefined` is forbidden (403) rather than empty. */
   inventory: KubeInventory;
+  /**
+   * Which CRD-backed kinds the cluster serves (a snapshot's `servedKinds`); a row set `false` is not installed:
+   * discovery leaves it out and its list path is `404`. Default: every row is served.
+   */
+  served?: ServedKinds;
   /** The accepted bearer token, or a predicate accepting several (a refreshing provider). Default `test-token`. */
   token?: string | ((token: string) => boolean);
   /** Faults by path; several may name the same path (the first one still applying wins). */
@@ -82,11 +90,6 @@ export interface KubeApiServer {
 interface ListRoute {
   spec: KindSpec;
   version: string;
-}
-
-/** The path of the cluster-wide list of `spec` at `version`, as the real API serves it. */
-export function listPath(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
-  return spec.group === '' ? `/api/${version}/${spec.plural}` : `/apis/${spec.group}/${version}/${spec.plural}`;
 }
 
 // Every row of the kinds table at every version it has, except ConfigMaps: the audit reads only the engine ones, by name.
@@ -152,7 +155,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         ? statusAnswer(401, 'Unauthorized')
         : fault?.status !== undefined
           ? faultAnswer(fault, url.pathname)
-          : route(options.inventory, entry);
+          : route(options.inventory, options.served ?? {}, entry);
     if (response.destroyed) return;
     entry.status = answer.status;
     response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
@@ -214,10 +217,13 @@ function faultAnswer(fault: KubeFault, path: string): Answer {
   return retryAfter === undefined ? answer : { ...answer, headers: { 'retry-after': String(retryAfter) } };
 }
 
-function route(inventory: KubeInventory, request: KubeApiRequest): Answer {
+function route(inventory: KubeInventory, served: ServedKinds, request: KubeApiRequest): Answer {
   if (request.method !== 'GET') return statusAnswer(405, `method ${request.method} is not served`);
+  const servedRows = KINDS.filter((spec) => served[spec.bucket] !== false);
+  const discovery = discoveryAnswer(servedRows, request.path);
+  if (discovery) return discovery;
   const list = LIST_ROUTES.get(request.path);
-  if (list) return listAnswer(inventory, list, request.query);
+  if (list && servedRows.includes(list.spec as (typeof servedRows)[number])) return listAnswer(inventory, list, request.query);
   const configMap = CONFIG_MAP_PATH.exec(request.path);
   if (configMap) return configMapAnswer(inventory, decodeURIComponent(configMap[1] ?? ''), decodeURIComponent(configMap[2] ?? ''));
   return statusAnswer(404, 'the server could not find the requested resource');
@@ -243,6 +249,46 @@ function listAnswer(inventory: KubeInventory, list: ListRoute, query: Record<str
     status: 200,
     body: { kind: `${spec.kind}List`, apiVersion: apiVersionOf(spec, version), metadata, items: objects.slice(start, end).map(listItem) },
   };
+}
+
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+
+/** The discovery answer for `path` from the rows the cluster serves, or `undefined` when `path` is not discovery. */
+function discoveryAnswer(rows: readonly KindSpec[], path: string): Answer | undefined {
+  const groups = new Map<string, Set<string>>([['apiextensions.k8s.io', new Set(['v1'])]]);
+  for (const spec of rows.filter((row) => row.group !== '')) {
+    for (const version of spec.versions) groups.set(spec.group, (groups.get(spec.group) ?? new Set()).add(version));
+  }
+  if (path === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] } };
+  if (path === '/apis') {
+    const list = [...groups].map(([name, versions]) => {
+      const entries = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+      return { name, versions: entries, preferredVersion: entries[0] };
+    });
+    return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: list } };
+  }
+  if (path === CRD_PATH) {
+    const items = rows.filter((spec) => !spec.builtIn).map((spec) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${spec.plural}.${spec.group}` },
+      spec: {
+        group: spec.group,
+        names: { plural: spec.plural, kind: spec.kind },
+        scope: spec.namespaced ? 'Namespaced' : 'Cluster',
+        versions: spec.versions.map((name, index) => ({ name, served: true, storage: index === 0 })),
+      },
+    }));
+    return { status: 200, body: { kind: 'CustomResourceDefinitionList', apiVersion: 'apiextensions.k8s.io/v1', metadata: {}, items } };
+  }
+  const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!groupVersion) return undefined;
+  const [, group = '', version = ''] = groupVersion;
+  if (!groups.get(group)?.has(version)) return statusAnswer(404, 'the server could not find the requested resource');
+  const resources = rows
+    .filter((spec) => spec.group === group && (spec.versions as readonly string[]).includes(version))
+    .map((spec) => ({ name: spec.plural, singularName: '', namespaced: spec.namespaced, kind: spec.kind, verbs: ['get', 'list', 'watch'] }));
+  return { status: 200, body: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources } };
 }
 
 /** Lists carry items without `kind` and `apiVersion`, as the real API sends them. */
