@@ -5,6 +5,7 @@
 import { Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuditorStack } from './auditor-stack.js';
+import { OrganizationStack } from './organization-stack.js';
 import { readSettings } from './settings.js';
 
 /** The stack's name in CloudFormation. */
@@ -24,14 +25,20 @@ function deploymentEnvironment(env: Record<string, string | undefined> = process
   };
 }
 
-/** Adds the auditor stack and the cdk-nag checks to `app`; throws SettingsError for invalid context. */
-export function buildAuditorApp(app: App, env: Environment = deploymentEnvironment()): AuditorStack {
+/** The organization-mode stack's name: another stack, so switching modes never replaces the account's own. */
+export const ORGANIZATION_STACK_NAME = 'EksNetpolAuditorOrganization';
+
+/**
+ * Adds the auditor stack — the single-account one, or with `-c mode=organization` the organization one — and the
+ * cdk-nag checks to `app`; throws SettingsError for invalid context.
+ */
+export function buildAuditorApp(app: App, env: Environment = deploymentEnvironment()): AuditorStack | OrganizationStack {
   const settings = readSettings((key) => app.node.tryGetContext(key));
-  const stack = new AuditorStack(app, STACK_NAME, {
-    env,
-    settings,
-    description: 'EKS network-policy auditor (CIS EKS "Ensure Network Policy is Enabled", Kubescape C-0230)',
-  });
+  const description = 'EKS network-policy auditor (CIS EKS "Ensure Network Policy is Enabled", Kubescape C-0230)';
+  const { organization } = settings;
+  const stack = organization
+    ? new OrganizationStack(app, ORGANIZATION_STACK_NAME, { env, settings: { ...settings, organization }, description: `${description}, organization-wide` })
+    : new AuditorStack(app, STACK_NAME, { env, settings, description });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

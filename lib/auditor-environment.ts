@@ -3,8 +3,9 @@
  * One builder serves both the function and the synth-time validation, so what is validated is what is deployed.
  */
 import { ENV } from '../lambda/config.js';
+import { DEFAULT_RUNS_PREFIX, ORG_ENV } from '../lambda/org/org-config.js';
 import { FINDINGS_PREFIX } from '../lambda/report/store-layout.js';
-import type { AuditScope } from './settings.js';
+import type { AuditScope, OrganizationSettings } from './settings.js';
 import { TELEMETRY } from './telemetry.js';
 
 /** Where the function writes and whom it tells: resource names known only once the stack creates them. */
@@ -37,5 +38,20 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     POWERTOOLS_LOG_LEVEL: TELEMETRY.logLevel,
     // Stack traces in the logs point at the TypeScript sources rather than the minified bundle.
     NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+/** The environment of the organization-mode functions: the auditor's, plus the member role, the units and the runs prefix. */
+export function organizationEnvironment(
+  scope: AuditScope,
+  organization: Pick<OrganizationSettings, 'memberRoleName' | 'organizationalUnits'>,
+  targets: AuditorTargets & { partition?: string },
+): Record<string, string> {
+  return {
+    ...auditorEnvironment(scope, targets),
+    [ORG_ENV.memberRoleName]: organization.memberRoleName,
+    [ORG_ENV.organizationalUnits]: organization.organizationalUnits.join(','),
+    [ORG_ENV.runsPrefix]: DEFAULT_RUNS_PREFIX,
+    ...(targets.partition ? { [ORG_ENV.partition]: targets.partition } : {}),
   };
 }

@@ -3,19 +3,19 @@
  * and ARM64, with its own role, its own log group, one run at a time, and an encrypted dead-letter queue that keeps
  * every asynchronous invocation that failed for good.
  */
-import { join } from 'node:path';
 import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { auditorEnvironment } from './auditor-environment.js';
 import { grantAuditorPermissions, type AuditorResources } from './auditor-permissions.js';
-import { HANDLER_BUNDLE, HANDLER_ENTRY, PROJECT_ROOT } from './handler-bundle.js';
+import { bundledFunction } from './bundled-function.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
+import { HANDLER_ENTRY } from './handler-bundle.js';
 import { acknowledge, nagFindingId, NagFindingKind } from './nag.js';
 import type { AuditorSettings, PrivateNetwork } from './settings.js';
 
@@ -52,25 +52,12 @@ export class AuditorFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter destination of the function and of the schedule; nothing consumes it.',
-    );
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = bundledFunction(this, 'Function', {
       description: 'Audits EKS clusters for NetworkPolicy enforcement and coverage (CIS EKS, Kubescape C-0230)',
       entry: HANDLER_ENTRY,
       handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
       memorySize: settings.memorySize,
       timeout: Duration.seconds(settings.timeoutSeconds),
       // Runs never overlap: a manual run and a scheduled one would otherwise race on the same objects and alert twice.
@@ -86,16 +73,6 @@ export class AuditorFunction extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       ...(settings.network ? this.privateNetworking(settings.network) : {}),
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: HANDLER_BUNDLE.minify,
-        sourceMap: HANDLER_BUNDLE.sourcemap,
-        sourcesContent: HANDLER_BUNDLE.sourcesContent,
-        mainFields: [...HANDLER_BUNDLE.mainFields],
-        banner: HANDLER_BUNDLE.banner,
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
     });
     logGroup.grantWrite(this.role);
   }

@@ -22,7 +22,7 @@ export interface AuditorResources {
 }
 
 /** The EKS reads an audit makes per cluster (the Kubernetes API is authorised by the access entry, not IAM). */
-const EKS_READ_ACTIONS = ['eks:DescribeCluster', 'eks:ListAddons', 'eks:DescribeAddon'] as const;
+export const EKS_READ_ACTIONS = ['eks:DescribeCluster', 'eks:ListAddons', 'eks:DescribeAddon'] as const;
 
 const IAM5 = 'AwsSolutions-IAM5';
 

@@ -12,6 +12,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The Lambda entry point; it exports `handler`. */
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambda/handler.ts', import.meta.url));
 
+/** The organization mode's entry point; it exports one handler per function of the state machine. */
+export const ORG_HANDLER_ENTRY = fileURLToPath(new URL('../lambda/org-handler.ts', import.meta.url));
+
 /** The esbuild settings the stack bundles with (beyond platform `node`, the runtime's target and `bundle`). */
 export const HANDLER_BUNDLE = {
   format: 'esm',

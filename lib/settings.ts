@@ -5,10 +5,11 @@
  * function would reject at cold start.
  */
 import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
+import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV, loadOrgConfig } from '../lambda/org/org-config.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { CLUSTER_NAME } from '../lambda/names.js';
-import { auditorEnvironment } from './auditor-environment.js';
+import { auditorEnvironment, organizationEnvironment } from './auditor-environment.js';
 import { ScheduleError, scheduleIntervalMinutes } from './schedule-interval.js';
 import { stalenessWindow, type StalenessWindow } from './staleness-window.js';
 
@@ -30,6 +31,14 @@ export const CONTEXT_KEYS = {
   vpcId: 'vpcId',
   subnetIds: 'subnetIds',
   securityGroupIds: 'securityGroupIds',
+  mode: 'mode',
+  memberRoleName: 'memberRoleName',
+  organizationId: 'organizationId',
+  organizationalUnits: 'organizationalUnits',
+  memberRoleTargets: 'memberRoleTargets',
+  stackSetCallAs: 'stackSetCallAs',
+  mapConcurrency: 'mapConcurrency',
+  clustersPerBatch: 'clustersPerBatch',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -44,7 +53,35 @@ const DEFAULTS = {
   // Chosen before the benchmark figures exist; docs/deploy.md explains the choice and marks it for an update.
   memorySize: 1536,
   timeoutSeconds: 600,
+  mapConcurrency: 40,
+  clustersPerBatch: 4,
 } as const;
+
+/** How the auditor is deployed: one account's clusters (the default), or every account of an AWS Organization. */
+export const DeploymentMode = { Account: 'account', Organization: 'organization' } as const;
+/** One of the modes of {@link DeploymentMode}. */
+export type DeploymentMode = (typeof DeploymentMode)[keyof typeof DeploymentMode];
+
+/** Who creates the member-role StackSet: the management account itself, or a delegated administrator. */
+export const StackSetCallAs = { Self: 'SELF', DelegatedAdmin: 'DELEGATED_ADMIN' } as const;
+/** One of the values of {@link StackSetCallAs}. */
+export type StackSetCallAs = (typeof StackSetCallAs)[keyof typeof StackSetCallAs];
+
+/** Organization mode (`-c mode=organization`): the member role, which accounts, and how wide the fan-out is. */
+export interface OrganizationSettings {
+  memberRoleName: string;
+  /** When set, the hub may assume member roles only in this organization's accounts. */
+  organizationId?: string;
+  /** Organizational units (or the root) whose accounts are audited; empty: every account. */
+  organizationalUnits: string[];
+  /** Where the StackSet deploys the member role (root or OU ids); new accounts there get it automatically. */
+  memberRoleTargets: string[];
+  stackSetCallAs: StackSetCallAs;
+  /** Child executions of the Distributed Map at once. */
+  mapConcurrency: number;
+  /** Clusters per child execution (one Lambda invocation). */
+  clustersPerBatch: number;
+}
 
 /** What the function audits and when it alerts: everything the handler reads besides the stack's own resources. */
 export interface AuditScope {
@@ -76,6 +113,8 @@ export interface AuditorSettings extends AuditScope {
   memorySize: number;
   timeoutSeconds: number;
   network?: PrivateNetwork;
+  /** Present in organization mode only. */
+  organization?: OrganizationSettings;
 }
 
 /** A context value that cannot be used; the message starts with `context <key>:`. */
@@ -90,6 +129,8 @@ const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const UNIT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
 /** Which context key feeds each environment variable that `loadConfig` validates. */
 const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
@@ -100,6 +141,7 @@ const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
   [ENV.alertThreshold, CONTEXT_KEYS.alertThreshold],
   [ENV.concurrency, CONTEXT_KEYS.auditConcurrency],
   [ENV.clusterTimeout, CONTEXT_KEYS.clusterTimeout],
+  [ORG_ENV.memberRoleName, CONTEXT_KEYS.memberRoleName],
 ];
 
 /** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
@@ -121,9 +163,47 @@ export function readSettings(context: ContextReader): AuditorSettings {
     memorySize: wholeNumber(context, CONTEXT_KEYS.memorySize, DEFAULTS.memorySize, 128, 10240),
     timeoutSeconds: wholeNumber(context, CONTEXT_KEYS.timeout, DEFAULTS.timeoutSeconds, 1, 900),
     network: privateNetwork(context),
+    ...organizationSettings(context),
   };
   checkWithHandler(settings);
   return settings;
+}
+
+function organizationSettings(context: ContextReader): { organization?: OrganizationSettings } {
+  const mode = text(context, CONTEXT_KEYS.mode) ?? DeploymentMode.Account;
+  if (mode === DeploymentMode.Account) return {};
+  if (mode !== DeploymentMode.Organization) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.mode}: '${mode}' is not one of ${Object.values(DeploymentMode).join(', ')}`);
+  }
+  const organizationalUnits = matching(context, CONTEXT_KEYS.organizationalUnits, UNIT_ID, 'an organizational unit or root id');
+  const targets = matching(context, CONTEXT_KEYS.memberRoleTargets, UNIT_ID, 'an organizational unit or root id');
+  const memberRoleTargets = targets.length > 0 ? targets : organizationalUnits;
+  if (memberRoleTargets.length === 0) {
+    throw new SettingsError(
+      `context ${CONTEXT_KEYS.memberRoleTargets}: organization mode needs the root id (r-…, from 'aws organizations list-roots') ` +
+        'or the organizational units where the StackSet deploys the member role',
+    );
+  }
+  const organizationId = text(context, CONTEXT_KEYS.organizationId);
+  if (organizationId !== undefined && !ORGANIZATION_ID.test(organizationId)) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.organizationId}: '${organizationId}' is not an organization id (o-…)`);
+  }
+  const callAs = text(context, CONTEXT_KEYS.stackSetCallAs) ?? StackSetCallAs.Self;
+  if (!(Object.values(StackSetCallAs) as string[]).includes(callAs)) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.stackSetCallAs}: '${callAs}' is not one of ${Object.values(StackSetCallAs).join(', ')}`);
+  }
+  return {
+    organization: {
+      memberRoleName: text(context, CONTEXT_KEYS.memberRoleName) ?? DEFAULT_MEMBER_ROLE_NAME,
+      ...(organizationId ? { organizationId } : {}),
+      organizationalUnits,
+      memberRoleTargets,
+      stackSetCallAs: callAs as StackSetCallAs,
+      // Step Functions runs at most 10,000 child executions of a Distributed Map at once.
+      mapConcurrency: wholeNumber(context, CONTEXT_KEYS.mapConcurrency, DEFAULTS.mapConcurrency, 1, 10_000),
+      clustersPerBatch: wholeNumber(context, CONTEXT_KEYS.clustersPerBatch, DEFAULTS.clustersPerBatch, 1, 32),
+    },
+  };
 }
 
 function scheduleStaleness(schedule: string): StalenessWindow {
@@ -137,10 +217,14 @@ function scheduleStaleness(schedule: string): StalenessWindow {
 
 /** Runs the handler's own validation over the environment the stack will set, blaming the context key behind it. */
 function checkWithHandler(settings: AuditorSettings): void {
-  const environment = auditorEnvironment(settings, { bucketName: 'findings', topicArn: '', regions: settings.regions });
+  const targets = { bucketName: 'findings', topicArn: '', regions: settings.regions };
   try {
     // AWS_REGION stands in for the stack's region, which the function gets from Lambda when no region is listed.
-    loadConfig({ ...environment, AWS_REGION: 'us-east-1' });
+    if (settings.organization) {
+      loadOrgConfig({ ...organizationEnvironment(settings, settings.organization, targets), AWS_REGION: 'us-east-1' });
+    } else {
+      loadConfig({ ...auditorEnvironment(settings, targets), AWS_REGION: 'us-east-1' });
+    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const blamed = CONTEXT_OF_VARIABLE.find(([variable]) => error.message.startsWith(variable));

@@ -78,16 +78,7 @@ export async function storeCluster(
   reporting: RunReporting,
   events: ReportingEvents = {},
 ): Promise<ClusterRecord> {
-  const record: ClusterRecord = {
-    cluster: audit.cluster,
-    alertFindings: audit.findings.filter(
-      (finding) =>
-        finding.check_id === CheckId.Control || (finding.status === Status.Fail && atOrAbove(finding.severity, reporting.threshold)),
-    ),
-    counts: countByStatus(audit.findings),
-    keys: [],
-    ...(audit.failure === undefined ? {} : { failure: audit.failure }),
-  };
+  const record = clusterRecord(audit, reporting.threshold);
   if (audit.findings.length === 0) return record;
   try {
     record.keys = await storeFindings(reporting.s3, reporting.store, audit.findings);
@@ -96,6 +87,22 @@ export async function storeCluster(
     events.storeFailed?.({ cluster: audit.cluster, reason: record.storeFailure });
   }
   return record;
+}
+
+/**
+ * What the run keeps of one cluster's audit, before or without storing it: its control verdict and its failures at
+ * or above `threshold` (all the alert reads), its counts and its failure; no keys yet.
+ */
+export function clusterRecord(audit: ClusterAudit, threshold: Severity): ClusterRecord {
+  return {
+    cluster: audit.cluster,
+    alertFindings: audit.findings.filter(
+      (finding) => finding.check_id === CheckId.Control || (finding.status === Status.Fail && atOrAbove(finding.severity, threshold)),
+    ),
+    counts: countByStatus(audit.findings),
+    keys: [],
+    ...(audit.failure === undefined ? {} : { failure: audit.failure }),
+  };
 }
 
 /**

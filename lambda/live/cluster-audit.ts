@@ -90,7 +90,11 @@ export async function auditWithinDeadline(
   return outcome.finished ? outcome.value : auditTimedOut(cluster(), limit, options);
 }
 
-function auditUnreached(cluster: ClusterIdentity, problem: CollectionProblem, options: AuditOptions): ClusterAudit {
+/**
+ * The audit of a cluster that could not be reached at all (its account's role refused, its batch failed): every
+ * check UNKNOWN with `problem`'s reason and remediation, and the cluster counted as not audited.
+ */
+export function auditUnreached(cluster: ClusterIdentity, problem: CollectionProblem, options: AuditOptions): ClusterAudit {
   return auditCollected({ cluster, kube: {}, problems: [problem] }, options);
 }
 

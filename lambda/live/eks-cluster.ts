@@ -15,6 +15,8 @@ export interface EksClusterTarget {
   eks: EKSClient;
   region: string;
   name: string;
+  /** The cluster's account when the caller knows it (organization mode), so an undescribable cluster keeps it. */
+  accountId?: string;
   credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
   /** Told the cluster's full identity (ARN, account) as soon as EKS has described it. */
   described?(cluster: ClusterIdentity): void;
@@ -28,7 +30,9 @@ export interface EksClusterTarget {
 export async function auditEksCluster(target: EksClusterTarget, options: LiveAuditOptions): Promise<ClusterAudit> {
   const view = await describeClusterForAudit(target.eks, target.name);
   const snapshot: ClusterSnapshot = {
-    cluster: view.cluster ? clusterIdentity(view.cluster, target.region) : { name: target.name, region: target.region },
+    cluster: view.cluster
+      ? clusterIdentity(view.cluster, target.region)
+      : { name: target.name, region: target.region, ...(target.accountId ? { accountId: target.accountId } : {}) },
     ...(view.cluster ? { eks: view.cluster } : {}),
     ...(view.addons ? { addons: view.addons } : {}),
     kube: {},

@@ -137,3 +137,53 @@ describe('readSettings', () => {
     expect(app.node.children).toHaveLength(0);
   });
 });
+
+describe('readSettings in organization mode', () => {
+  it('reads organization mode with its defaults, deploying the member role to the given root', () => {
+    // Act
+    const settings = settingsWith({ mode: 'organization', memberRoleTargets: 'r-ab12' });
+
+    // Assess
+    expect(settings.organization).toEqual({
+      memberRoleName: 'eks-netpol-auditor-member',
+      organizationalUnits: [],
+      memberRoleTargets: ['r-ab12'],
+      stackSetCallAs: 'SELF',
+      mapConcurrency: 40,
+      clustersPerBatch: 4,
+    });
+  });
+
+  it('deploys the member role to the audited units when no target is named', () => {
+    // Act
+    const settings = settingsWith({ mode: 'organization', organizationalUnits: 'ou-ab12-cdefgh34', organizationId: 'o-abcdefghij' });
+
+    // Assess
+    expect(settings.organization).toMatchObject({ organizationalUnits: ['ou-ab12-cdefgh34'], memberRoleTargets: ['ou-ab12-cdefgh34'], organizationId: 'o-abcdefghij' });
+  });
+
+  it('leaves the single-account settings as they were by default', () => {
+    // Act
+    const settings = settingsWith({});
+
+    // Assess
+    expect(settings.organization).toBeUndefined();
+  });
+
+  it.each([
+    [{ mode: 'everything' }, "context mode: 'everything' is not one of account, organization"],
+    [{ mode: 'organization' }, 'context memberRoleTargets: organization mode needs the root id'],
+    [{ mode: 'organization', memberRoleTargets: 'root' }, "context memberRoleTargets: 'root' is not an organizational unit or root id"],
+    [{ mode: 'organization', memberRoleTargets: 'r-ab12', organizationId: 'acme' }, "context organizationId: 'acme' is not an organization id (o-…)"],
+    [{ mode: 'organization', memberRoleTargets: 'r-ab12', memberRoleName: 'has space' }, 'context memberRoleName: MEMBER_ROLE_NAME is "has space", which is not an IAM role name'],
+    [{ mode: 'organization', memberRoleTargets: 'r-ab12', stackSetCallAs: 'ADMIN' }, "context stackSetCallAs: 'ADMIN' is not one of SELF, DELEGATED_ADMIN"],
+    [{ mode: 'organization', memberRoleTargets: 'r-ab12', mapConcurrency: '0' }, "context mapConcurrency: '0' is not a whole number from 1 to 10000"],
+  ])('refuses %j naming the key', (context, message) => {
+    // Act
+    const reading = () => settingsWith(context);
+
+    // Assess
+    expect(reading).toThrow(SettingsError);
+    expect(reading).toThrow(message);
+  });
+});

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { buildAuditorApp } from '../../../lib/auditor-app.js';
-import type { AuditorStack } from '../../../lib/auditor-stack.js';
+import { AuditorStack } from '../../../lib/auditor-stack.js';
+import { OrganizationStack } from '../../../lib/organization-stack.js';
 import { PROJECT_ROOT } from '../../../lib/handler-bundle.js';
 
 /** The account and region every test stack is synthesized for. */
@@ -28,11 +29,22 @@ export function testApp(overrides: Record<string, unknown> = {}): App {
 /** The real stack built from `overrides`, and its synthesized template (synth runs cdk-nag, as `cdk synth` does). */
 export function synthAuditor(overrides: Record<string, unknown> = {}): { stack: AuditorStack; template: Template } {
   const stack = buildAuditorApp(testApp(overrides), TEST_ENV);
+  if (!(stack instanceof AuditorStack)) throw new Error('the context selected organization mode, not the single-account stack');
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** The context that selects organization mode with the least a user must give: the root to deploy the member role to. */
+export const ORGANIZATION_CONTEXT = { mode: 'organization', memberRoleTargets: 'r-ab12' } as const;
+
+/** The organization stack built from {@link ORGANIZATION_CONTEXT} and `overrides`, and its synthesized template. */
+export function synthOrganization(overrides: Record<string, unknown> = {}): { stack: OrganizationStack; template: Template } {
+  const stack = buildAuditorApp(testApp({ ...ORGANIZATION_CONTEXT, ...overrides }), TEST_ENV);
+  if (!(stack instanceof OrganizationStack)) throw new Error('the context did not select organization mode');
   return { stack, template: Template.fromStack(stack) };
 }
 
 /** The logical id CloudFormation knows `construct`'s resource by (its default child for L2 constructs). */
-export function logicalId(stack: AuditorStack, construct: { node: { defaultChild?: unknown } }): string {
-  const resource = (construct.node.defaultChild ?? construct) as Parameters<AuditorStack['getLogicalId']>[0];
+export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  const resource = (construct.node.defaultChild ?? construct) as Parameters<Stack['getLogicalId']>[0];
   return stack.getLogicalId(resource);
 }

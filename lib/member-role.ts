@@ -1,0 +1,118 @@
+/**
+ * The member role: the CloudFormation template the hub deploys to every account of the organization with a
+ * service-managed StackSet (new accounts of the target units get it automatically), and the StackSet itself. The
+ * role trusts only the hub's plan and audit roles, and grants the EKS reads the single-account auditor's role has,
+ * plus the account's enabled regions. Kubernetes access is granted per cluster by an access entry (docs/organization.md).
+ */
+import { Stack } from 'aws-cdk-lib';
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EKS_READ_ACTIONS } from './auditor-permissions.js';
+import type { StackSetCallAs } from './settings.js';
+
+/** What the member role is called and whom it trusts. */
+export interface MemberRoleTemplateProps {
+  roleName: string;
+  /** The hub's role ARNs (tokens in the hub's stack) that may assume it. */
+  trustedRoleArns: string[];
+  /** The hub's account: the trust policy's principal, narrowed to the roles above by `aws:PrincipalArn`. */
+  hubAccount: string;
+}
+
+/** The member account's own ARN of `resource`, for the template (resolved by CloudFormation in that account). */
+function memberArn(service: string, resource: string, region = '*'): { 'Fn::Sub': string } {
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}` };
+}
+
+/** The member role's template, as a plain CloudFormation document. */
+export function memberRoleTemplate(props: MemberRoleTemplateProps): Record<string, unknown> {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'EKS network-policy auditor member role: read-only EKS access for the organization hub',
+    Resources: {
+      MemberRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: props.roleName,
+          Description: 'Assumed by the EKS network-policy auditor hub to read this account\'s EKS clusters',
+          MaxSessionDuration: 3600,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'HubRolesOnly',
+                Effect: 'Allow',
+                Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${props.hubAccount}:root` } },
+                Action: 'sts:AssumeRole',
+                // The account principal alone would let any of the hub's roles in; the condition names the two.
+                Condition: { ArnEquals: { 'aws:PrincipalArn': props.trustedRoleArns } },
+              },
+            ],
+          },
+          Policies: [
+            {
+              PolicyName: 'eks-read',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  // eks:ListClusters supports no resource-level permissions.
+                  { Sid: 'DiscoverClusters', Effect: 'Allow', Action: 'eks:ListClusters', Resource: '*' },
+                  {
+                    Sid: 'ReadClusters',
+                    Effect: 'Allow',
+                    Action: [...EKS_READ_ACTIONS],
+                    // Add-on ARNs end in a generated id: addon/<cluster>/<add-on>/<uuid>.
+                    Resource: [memberArn('eks', 'cluster/*'), memberArn('eks', 'addon/*/*/*')],
+                  },
+                  { Sid: 'EnabledRegions', Effect: 'Allow', Action: 'account:ListRegions', Resource: memberArn('account', 'account', '') },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+    Outputs: { MemberRoleArn: { Value: { 'Fn::GetAtt': ['MemberRole', 'Arn'] } } },
+  };
+}
+
+/** Where and how the StackSet deploys the member role. */
+export interface MemberRoleStackSetProps {
+  roleName: string;
+  trustedRoles: IRole[];
+  /** Root or OU ids: every account under them gets the role, accounts added later too. */
+  targets: string[];
+  callAs: StackSetCallAs;
+}
+
+/** The service-managed StackSet that puts the member role in every account of the target units. */
+export class MemberRoleStackSet extends Construct {
+  readonly stackSet: CfnStackSet;
+
+  constructor(scope: Construct, id: string, props: MemberRoleStackSetProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const template = memberRoleTemplate({
+      roleName: props.roleName,
+      trustedRoleArns: props.trustedRoles.map((role) => role.roleArn),
+      hubAccount: stack.account,
+    });
+    this.stackSet = new CfnStackSet(this, 'StackSet', {
+      stackSetName: `${props.roleName}-role`,
+      description: 'EKS network-policy auditor: the member role in every account of the organization',
+      permissionModel: 'SERVICE_MANAGED',
+      callAs: props.callAs,
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      // An account that refuses the role must not keep the others without one: its audit is UNKNOWN, naming the role.
+      operationPreferences: { failureTolerancePercentage: 100, maxConcurrentPercentage: 100, regionConcurrencyType: 'PARALLEL' },
+      // IAM is global: one region per account is enough.
+      stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: props.targets }, regions: [stack.region] }],
+      templateBody: stack.toJsonString(template),
+    });
+    // The trusted roles must exist before any member account's IAM validates the trust policy's principals.
+    for (const role of props.trustedRoles) this.stackSet.node.addDependency(role);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The organization-mode stack: selected by `-c mode=organization` beside the unchanged single-account stack, IAM
+ * without wildcard actions and with AssumeRole on the member role only, the member role StackSet and its template,
+ * and the schedule starting one execution per run.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { ORGANIZATION_STACK_NAME, STACK_NAME, buildAuditorApp } from '../../lib/auditor-app.js';
+import { AuditorStack } from '../../lib/auditor-stack.js';
+import { EKS_READ_ACTIONS } from '../../lib/auditor-permissions.js';
+import { memberRoleTemplate } from '../../lib/member-role.js';
+import type { OrganizationStack } from '../../lib/organization-stack.js';
+import { TEST_ENV, logicalId, synthOrganization, testApp } from './support/auditor-app.js';
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown>; Effect: string };
+
+function statementsOf(template: Template): Array<{ policy: string; statement: Statement }> {
+  return Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policy, resource]) =>
+    (resource.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ policy, statement })),
+  );
+}
+
+const actionsOf = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+
+describe('the member role template', () => {
+  const trusted = ['arn:aws:iam::111122223333:role/plan', 'arn:aws:iam::111122223333:role/audit'];
+  const template = memberRoleTemplate({ roleName: 'eks-netpol-auditor-member', trustedRoleArns: trusted, hubAccount: '111122223333' });
+  const role = (template.Resources as Record<string, { Properties: any }>).MemberRole!.Properties;
+
+  it('trusts only the hub\'s given roles', () => {
+    // Act
+    const [trust, ...others] = role.AssumeRolePolicyDocument.Statement;
+
+    // Assess
+    expect(others).toEqual([]);
+    expect(trust).toEqual({
+      Sid: 'HubRolesOnly',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::111122223333:root' } },
+      Action: 'sts:AssumeRole',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': trusted } },
+    });
+    expect(role.RoleName).toBe('eks-netpol-auditor-member');
+  });
+
+  it('grants the single-account EKS reads and the enabled regions, no wildcard action', () => {
+    // Act
+    const statements = role.Policies.flatMap((policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement);
+
+    // Assess
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.sort()).toEqual(['account:ListRegions', ...EKS_READ_ACTIONS, 'eks:ListClusters'].sort());
+    expect(actions.some((action: string) => action.includes('*'))).toBe(false);
+    expect(statements.find((statement: Statement) => actionsOf(statement).includes('eks:DescribeCluster')).Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:eks:*:${AWS::AccountId}:cluster/*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:eks:*:${AWS::AccountId}:addon/*/*/*' },
+    ]);
+  });
+});
+
+describe('organization mode', () => {
+  let stack: OrganizationStack;
+  let template: Template;
+  beforeAll(() => {
+    ({ stack, template } = synthOrganization({ organizationId: 'o-abcdefghij' }));
+  });
+
+  it('is its own stack, chosen by the mode, while the default stays the single-account stack', () => {
+    // Act
+    const byDefault = buildAuditorApp(testApp(), TEST_ENV);
+
+    // Assess
+    expect(byDefault).toBeInstanceOf(AuditorStack);
+    expect(byDefault.stackName).toBe(STACK_NAME);
+    expect(stack.stackName).toBe(ORGANIZATION_STACK_NAME);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true } });
+  });
+
+  it('grants no wildcard action anywhere', () => {
+    // Act
+    const wildcards = statementsOf(template).flatMap(({ statement }) => actionsOf(statement).filter((action) => action.includes('*')));
+
+    // Assess
+    expect(wildcards).toEqual([]);
+  });
+
+  it('lets only the plan and audit roles assume the member role, only in the organization', () => {
+    // Prepare
+    const roleIds = [logicalId(stack, stack.functions.plan.role!), logicalId(stack, stack.functions.auditBatch.role!)];
+
+    // Act
+    const assuming = statementsOf(template).filter(({ statement }) => actionsOf(statement).includes('sts:AssumeRole'));
+
+    // Assess
+    expect(assuming).toHaveLength(2);
+    for (const { policy, statement } of assuming) {
+      expect(actionsOf(statement)).toEqual(['sts:AssumeRole']);
+      expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/eks-netpol-auditor-member']] });
+      expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
+      const roles = template.findResources('AWS::IAM::Policy')[policy]!.Properties.Roles as Array<{ Ref: string }>;
+      expect(roleIds).toContain(roles[0]!.Ref);
+    }
+  });
+
+  it('deploys the member role with a service-managed StackSet that follows new accounts', () => {
+    // Act
+    const [stackSet] = Object.values(template.findResources('AWS::CloudFormation::StackSet'));
+
+    // Assess
+    expect(stackSet!.Properties).toMatchObject({
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: 'SELF',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: [TEST_ENV.region] }],
+    });
+  });
+
+  it('builds the member template from the hub\'s plan and audit role ARNs', () => {
+    // Prepare
+    const [stackSet] = Object.values(template.findResources('AWS::CloudFormation::StackSet'));
+
+    // Act
+    const [, parts] = stackSet!.Properties.TemplateBody['Fn::Join'] as [string, unknown[]];
+
+    // Assess
+    const roles = parts.filter((part) => typeof part === 'object');
+    expect(roles).toEqual([
+      { 'Fn::GetAtt': [logicalId(stack, stack.functions.plan.role!), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(stack, stack.functions.auditBatch.role!), 'Arn'] },
+    ]);
+  });
+
+  it('names the member role as configured, in the hub policies and in the template', () => {
+    // Act
+    const { template: renamed } = synthOrganization({ memberRoleName: 'netpol-reader' });
+
+    // Assess
+    const assume = statementsOf(renamed).find(({ statement }) => actionsOf(statement).includes('sts:AssumeRole'))!.statement;
+    expect(JSON.stringify(assume.Resource)).toContain(':iam::*:role/netpol-reader');
+    expect(assume.Condition).toBeUndefined();
+    renamed.hasResourceProperties('AWS::CloudFormation::StackSet', { TemplateBody: Match.anyValue(), StackSetName: 'netpol-reader-role' });
+  });
+
+  it('starts one execution per scheduled event through the start function, named after the run', () => {
+    // Act
+    const rules = template.findResources('AWS::Events::Rule');
+
+    // Assess
+    const [rule] = Object.values(rules);
+    expect(rule!.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(rule!.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.functions.start), 'Arn'] });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.start',
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: { Ref: logicalId(stack, stack.run.stateMachine) } }) },
+    });
+  });
+});
