@@ -109,23 +109,48 @@ export interface WrittenCluster {
  * kubectl's own 4-space indentation makes a 100k-pod capture about 1 GB, beyond the longest string V8 can hold
  * (0x1fffffe8 characters), so no JavaScript loader could read it whole (docs/benchmarks.md has the figures).
  */
-export async function writeClusterList(file: string, shape: ClusterShape): Promise<WrittenCluster> {
+export async function writeClusterList(file: string, shape: ClusterShape, format: CaptureFormat = CaptureFormat.Compact): Promise<WrittenCluster> {
   const out = createWriteStream(file);
   let bytes = 0;
   const write = async (text: string): Promise<void> => {
     bytes += Buffer.byteLength(text);
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write('{"apiVersion":"v1","items":[');
+  const kubectl = format === CaptureFormat.Kubectl;
+  await write(kubectl ? '{\n    "apiVersion": "v1",\n    "items": [\n' : '{"apiVersion":"v1","items":[');
   let first = true;
   for (const object of clusterObjects(shape)) {
-    await write(`${first ? '' : ','}${JSON.stringify(object)}`);
+    const text = kubectl ? indented(withManagedFields(object), '        ') : JSON.stringify(object);
+    await write(`${first ? '' : kubectl ? ',\n' : ','}${text}`);
     first = false;
   }
-  await write('],"kind":"List","metadata":{"resourceVersion":""}}\n');
+  await write(kubectl ? '\n    ],\n    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n' : '],"kind":"List","metadata":{"resourceVersion":""}}\n');
   out.end();
   await once(out, 'finish');
   return { counts: clusterCounts(shape), bytes };
+}
+
+/** How a capture is written: compact (`| jq -c .`), or as kubectl prints it (4-space indentation, managedFields). */
+export const CaptureFormat = { Compact: 'compact', Kubectl: 'kubectl' } as const;
+export type CaptureFormat = (typeof CaptureFormat)[keyof typeof CaptureFormat];
+
+/** `object` as kubectl's 4-space JSON, every line after the first starting with `prefix`. */
+function indented(object: unknown, prefix: string): string {
+  return prefix + JSON.stringify(object, null, 4).replaceAll('\n', `\n${prefix}`);
+}
+
+/** `object` with the server-side apply bookkeeping the API server keeps on every object, as kubectl prints it. */
+function withManagedFields(object: Record<string, unknown>): Record<string, unknown> {
+  const metadata = object.metadata as Record<string, unknown>;
+  const fields = (value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [`f:${key}`, fields(inner)]))
+      : {};
+  const managedFields = [
+    { apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: fields({ metadata: { labels: metadata.labels, ownerReferences: {} }, spec: object.spec }), manager: 'kube-controller-manager', operation: 'Update', time: CREATED },
+    { apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: fields({ status: object.status }), manager: 'kubelet', operation: 'Update', subresource: 'status', time: STARTED },
+  ];
+  return { ...object, metadata: { ...metadata, managedFields } };
 }
 
 /** Every object of the cluster, in the order kubectl prints them: kind by kind as asked, then by namespace. */

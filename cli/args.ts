@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
-import type { OfflineSources } from '../lambda/collect/offline.js';
+import { STDIN, type OfflineSources } from '../lambda/collect/offline.js';
 import { isAccountId, isClusterName, isRegionName } from '../lambda/names.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { UsageError } from './io.js';
@@ -49,7 +49,7 @@ export const AUDIT_USAGE = `usage: eks-netpol-auditor audit [sources] [options]
 Audits NetworkPolicy enforcement and coverage (CIS EKS, Kubescape C-0230) and prints the findings.
 
 Offline sources (files):
-  --kube FILE                 kubectl get … -o json|yaml output (a List or an object); repeatable
+  --kube FILE                 kubectl get … -o json|yaml output (a List or an object); repeatable; - reads stdin
   --eks-cluster FILE          aws eks describe-cluster output
   --eks-addon FILE            aws eks describe-addon output; repeatable
   --cluster-name NAME         the cluster's name (default: from --eks-cluster, else the first --kube file's name)
@@ -187,12 +187,18 @@ function offlineSelection(values: Values, regions: string[]): SourceSelection {
   return {
     mode: SourceMode.Offline,
     offline: {
-      kube: (values.kube ?? []).map((file) => nonEmpty('--kube', file) as string),
+      kube: kubeFiles(values.kube ?? []),
       eksCluster: clusterFiles === undefined ? undefined : nonEmpty('--eks-cluster', clusterFiles),
       eksAddons: (values['eks-addon'] ?? []).map((file) => nonEmpty('--eks-addon', file) as string),
       ...(Object.values(identity).some((value) => value !== undefined) ? { identity } : {}),
     },
   };
+}
+
+function kubeFiles(files: string[]): string[] {
+  // Standard input can be read once.
+  if (files.filter((file) => file === STDIN).length > 1) throw new UsageError('--kube - (standard input) can be given once');
+  return files.map((file) => nonEmpty('--kube', file) as string);
 }
 
 function eksSelection(values: Values, regions: string[]): SourceSelection {

@@ -5,6 +5,8 @@ export interface CommandIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** What `--kube -` reads; the process's standard input when unset. */
+  stdin?: AsyncIterable<Buffer | string>;
 }
 
 /** A usage or input problem: printed as one line, exit status 2, never a stack trace. */

@@ -25,7 +25,7 @@ export async function auditSources(
   finish: (findings: Finding[]) => Promise<Finding[]> = async (findings) => findings,
 ): Promise<LiveAuditResult> {
   if (selection.mode === SourceMode.Offline) {
-    const snapshot = await loadOfflineSnapshot(selection.offline, warn);
+    const snapshot = await loadOfflineSnapshot(selection.offline, warn, io.stdin);
     return { findings: await finish(auditSnapshot(snapshot, options)), failedClusters: [] };
   }
   // The live stack (AWS SDK, Kubernetes client) is most of the code: offline audits never load it.

@@ -9,6 +9,7 @@
 import { apiVersionOf, groupOf, KINDS, kindOf, mayFilterTraffic, type KindRow } from '../audit/kinds.js';
 import type { KubeObject, SkippedObject } from '../audit/snapshot.js';
 import { ApiDiscovery, DISCOVERY_KINDS } from './api-discovery.js';
+import type { InputPart, ListHeader } from './documents.js';
 import { clipped, InputError } from './input-error.js';
 import type { InventoryBuilder } from './kube-objects.js';
 import { isRecord, objectProblem } from './object-problems.js';
@@ -49,6 +50,25 @@ export class KubeInputSorter {
     this.addObject(file, location || 'object', document, undefined);
   }
 
+  /**
+   * Sorts one part of an input (see {@link inputParts}): a whole document, or an item of a streamed list and then the
+   * list's end, sorted exactly as the same list read whole.
+   */
+  addPart(file: string, part: InputPart): void {
+    switch (part.type) {
+      case 'document':
+        this.addDocument(file, part.location, part.value);
+        return;
+      case 'item':
+        this.addListItem(file, `items[${part.index}]`, part.value, listItemType(part.list));
+        return;
+      case 'list': {
+        const type = listItemType(part.list);
+        if (type !== undefined) this.markListRead(type.apiVersion, type.kind);
+      }
+    }
+  }
+
   /** One warning per (group, kind) of unmodeled objects met, with how many were ignored and where the first was. */
   warnUnmodeled(): void {
     for (const { apiVersion, kind, count, firstPlace } of this.unmodeled.values()) {
@@ -64,18 +84,17 @@ export class KubeInputSorter {
   private addList(file: string, location: string, document: Record<string, unknown>): boolean {
     const kind = document.kind;
     if (!Array.isArray(document.items) || !(kind === undefined || (typeof kind === 'string' && kind.endsWith('List')))) return false;
-    // A typed list (`PodList`, as the API returns it: `kubectl get --raw /api/v1/pods`) names its items' kind and API
-    // version, which the items themselves leave out.
-    const itemKind = typeof kind === 'string' && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
-    const listVersion = itemKind === undefined ? undefined : typedListVersion(document.apiVersion, itemKind);
-    if (itemKind !== undefined) this.markListRead(listVersion, itemKind);
+    const type = listItemType(document);
+    if (type !== undefined) this.markListRead(type.apiVersion, type.kind);
     const prefix = `${location ? `${location}.` : ''}items`;
-    document.items.forEach((item, index) => {
-      const place = `${prefix}[${index}]`;
-      if (isRecord(item) && (this.addList(file, place, item) || this.addDiscovery(item))) return;
-      this.addObject(file, place, item, itemKind === undefined ? undefined : { apiVersion: listVersion, kind: itemKind });
-    });
+    document.items.forEach((item, index) => this.addListItem(file, `${prefix}[${index}]`, item, type));
     return true;
+  }
+
+  /** One item of a list, at `place`: itself a list or a discovery document (as captures nest them), or an object. */
+  private addListItem(file: string, place: string, item: unknown, type: { apiVersion?: string; kind: string } | undefined): void {
+    if (isRecord(item) && (this.addList(file, place, item) || this.addDiscovery(item))) return;
+    this.addObject(file, place, item, type);
   }
 
   /** An empty typed list still says its kind was read. */
@@ -145,6 +164,17 @@ export class KubeInputSorter {
     if (seen) seen.count += 1;
     else this.unmodeled.set(key, { apiVersion, kind, count: 1, firstPlace: place });
   }
+}
+
+/**
+ * The kind and API version a typed list (`PodList`, as the API returns it: `kubectl get --raw /api/v1/pods`) gives
+ * its items, which they leave out; `undefined` for an untyped `List`, whose items name their own.
+ */
+function listItemType(list: ListHeader): { apiVersion?: string; kind: string } | undefined {
+  const kind = list.kind;
+  if (typeof kind !== 'string' || kind === 'List' || !kind.endsWith('List')) return undefined;
+  const itemKind = kind.slice(0, -'List'.length);
+  return { apiVersion: typedListVersion(list.apiVersion, itemKind), kind: itemKind };
 }
 
 /**

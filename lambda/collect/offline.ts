@@ -10,19 +10,22 @@
  * A CRD-backed kind is also read-and-empty when the capture's CRDs or discovery output say it is not installed.
  * Sorting objects into buckets by the kinds table, and validating them, is kube-input.ts.
  */
-import { constants as bufferConstants } from 'node:buffer';
+import { constants } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { KINDS } from '../audit/kinds.js';
 import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, EksAddon, EksCluster } from '../audit/snapshot.js';
 import type { ApiDiscovery } from './api-discovery.js';
-import { parseDocuments } from './documents.js';
+import { inputParts, parseDocuments, tooLongForText, type InputSource } from './documents.js';
 import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
 import { clipped, InputError } from './input-error.js';
 import { KubeInputSorter } from './kube-input.js';
 import { InventoryBuilder } from './kube-objects.js';
 
 export { InputError } from './input-error.js';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** The files of one offline audit, as given on the command line. */
 export interface OfflineSources {
@@ -43,18 +46,20 @@ export interface OfflineSources {
 const CAPTURE_ADVICE = 'capture with the README command';
 
 /**
- * Loads one cluster's snapshot from `sources`. `warn` receives one line per skipped object and per kind taken as
- * none. Throws {@link InputError} (one line naming the file) for a missing, empty, truncated or malformed file, or
+ * Loads one cluster's snapshot from `sources`, reading `stdin` for a `--kube` of `-`. `warn` receives one line per
+ * skipped object and per kind taken as none. Throws {@link InputError} (one line naming the file) for a missing, empty, truncated or malformed file, or
  * EKS output of the wrong shape.
  */
 export async function loadOfflineSnapshot(
   sources: OfflineSources,
   warn: (message: string) => void,
+  stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<ClusterSnapshot> {
   const inventory = new InventoryBuilder();
   const sorter = new KubeInputSorter(inventory, warn);
   for (const file of sources.kube) {
-    for (const [location, document] of located(await readDocuments(file))) sorter.addDocument(file, location, document);
+    const source = file === STDIN ? streamSource(stdin) : await fileSource(file);
+    for await (const part of inputParts(source)) sorter.addPart(source.label, part);
   }
   sorter.warnUnmodeled();
   if (inventory.isRead('pods')) {
@@ -89,7 +94,7 @@ export async function loadOfflineSnapshot(
  */
 function offlineIdentity(sources: OfflineSources, eks: EksCluster | undefined, addons: EksAddon[] | undefined): ClusterIdentity {
   const given = sources.identity ?? {};
-  const fallbackFile = sources.kube[0] ?? sources.eksAddons[0];
+  const fallbackFile = sources.kube.find((file) => file !== STDIN) ?? sources.eksAddons[0];
   const fallbackName = addons?.[0]?.clusterName ?? (fallbackFile ? fileStem(fallbackFile) : 'offline');
   const described = clusterIdentity(eks, given.name ?? fallbackName);
   const flags = { name: ['cluster name', '--cluster-name'], region: ['region', '--region'], accountId: ['account', '--account'] } as const;
@@ -109,11 +114,6 @@ function offlineIdentity(sources: OfflineSources, eks: EksCluster | undefined, a
  */
 function markNotInstalled(discovery: ApiDiscovery, inventory: InventoryBuilder): void {
   for (const spec of KINDS) if (discovery.servedVersion(spec) === null) inventory.markRead(spec.bucket);
-}
-
-/** Pairs each document with its place in the file: `''` for the only one, `documents[i]` in a multi-document file. */
-function located(documents: unknown[]): Array<[string, unknown]> {
-  return documents.map((document, index) => [documents.length === 1 ? '' : `documents[${index}]`, document]);
 }
 
 async function readAddons(
@@ -139,24 +139,55 @@ async function readOne(file: string): Promise<unknown> {
   return documents[0];
 }
 
+/** `--kube -`: the capture is read from standard input (`kubectl get … -o json | eks-netpol-auditor audit --kube -`). */
+export const STDIN = '-';
+
+/** A file as an input source: read in large chunks, and again whole to explain an error. */
+async function fileSource(file: string): Promise<InputSource> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    throw new InputError(file, readFailure(error));
+  }
+  return {
+    label: file,
+    size,
+    chunks: () => readable(file, () => createReadStream(file, { highWaterMark: CHUNK_BYTES })),
+    reread: () => readFile(file, 'utf8'),
+  };
+}
+
+/** Standard input as an input source, named `stdin` in messages. */
+function streamSource(stream: AsyncIterable<Buffer | string>): InputSource {
+  return { label: 'stdin', chunks: () => readable('stdin', () => stream) };
+}
+
+// Large reads: fewer turns of the event loop per megabyte, and still a small part of the memory an audit takes.
+const CHUNK_BYTES = 2 ** 20;
+
+/** The chunks of `open()`'s stream as Buffers, its read errors turned into an {@link InputError} naming `label`. */
+async function* readable(label: string, open: () => AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of open()) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(label, readFailure(error));
+  }
+}
+
+/** The documents of an AWS CLI output file, read whole (they are small). */
 async function readDocuments(file: string): Promise<unknown[]> {
   let text: string;
   try {
-    // V8 cannot hold a longer string; reading would fail with an error that names neither the file nor the fix.
     const { size } = await stat(file);
-    if (size > bufferConstants.MAX_STRING_LENGTH) {
-      throw new InputError(file, `is ${mebibytes(size)} MiB, more than the ${mebibytes(bufferConstants.MAX_STRING_LENGTH)} MiB a capture can have: compact it (jq -c .) or capture each kind into its own file`);
-    }
+    if (size > MAX_STRING_LENGTH) throw new InputError(file, tooLongForText(size));
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(file, readFailure(error));
   }
   return parseDocuments(file, text);
-}
-
-function mebibytes(bytes: number): number {
-  return Math.floor(bytes / 2 ** 20);
 }
 
 /** The reason a file could not be read, in words (the error's own message repeats the path and the syscall). */

@@ -111,6 +111,58 @@ describe('formats', () => {
   });
 });
 
+describe('--kube - (standard input)', () => {
+  /** `io` with `text` on its standard input, delivered in small chunks as a pipe would. */
+  function withStdin(text: string) {
+    const captured = capturedIo();
+    const bytes = Buffer.from(text);
+    captured.io.stdin = (async function* () {
+      for (let start = 0; start < bytes.length; start += 4096) yield bytes.subarray(start, start + 4096);
+    })();
+    return captured;
+  }
+
+  test('audits a capture piped in as the same file would be', async () => {
+    // Prepare
+    const piped = withStdin(await readFile(EXAMPLE.kube, 'utf8'));
+    const fromFile = capturedIo();
+    const rest = ['--eks-cluster', EXAMPLE.eksCluster, '--eks-addon', EXAMPLE.eksAddon, '--format', 'jsonl'];
+
+    // Act
+    const status = await runAuditCommand(['--kube', '-', ...rest], piped.io);
+    await runAuditCommand(['--kube', EXAMPLE.kube, ...rest], fromFile.io);
+
+    // Assess
+    const ids = (text: string) => text.trimEnd().split('\n').map((line) => (JSON.parse(line) as Finding).finding_id);
+    expect(status).toBe(1);
+    expect(piped.stderr()).toBe('');
+    expect(ids(piped.stdout())).toEqual(ids(fromFile.stdout()));
+  });
+
+  test('a cut capture on stdin is one line naming stdin', async () => {
+    // Prepare
+    const { io, stderr } = withStdin((await readFile(EXAMPLE.kube, 'utf8')).slice(0, 20_000));
+
+    // Act
+    const status = await runAuditCommand(['--kube', '-'], io);
+
+    // Assess
+    expect(status).toBe(2);
+    expect(stderr()).toBe('error: stdin: truncated JSON\n');
+  });
+
+  test('YAML on stdin is read whole', async () => {
+    // Prepare
+    const { io, stdout } = withStdin('kind: Namespace\napiVersion: v1\nmetadata:\n  name: shop\n---\nkind: NetworkPolicyList\napiVersion: networking.k8s.io/v1\nitems: []\n');
+
+    // Act
+    await runAuditCommand(['--kube', '-', '--format', 'jsonl'], io);
+
+    // Assess
+    expect(stdout()).toContain('"check_id":"namespace-coverage","status":"FAIL"');
+  });
+});
+
 describe('options', () => {
   test('--fail-on takes the severity in any case', async () => {
     // Prepare

@@ -79,7 +79,7 @@ describe('unreadable files stop loading with one line naming the file', () => {
     expect(message).toBe(`${file}: no such file`);
   });
 
-  test('a capture too large to hold as one string says so and how to fix it, before reading it', async () => {
+  test('YAML too large to hold as one string says so and how to fix it, before reading it', async () => {
     // Prepare: a sparse file takes no disk space but has the size of a 1 GB kubectl capture
     const file = await folder.write('huge.json', '');
     await truncate(file, 1024 * 2 ** 20);
@@ -89,7 +89,7 @@ describe('unreadable files stop loading with one line naming the file', () => {
 
     // Assess
     const limit = Math.floor(constants.MAX_STRING_LENGTH / 2 ** 20);
-    expect(message).toBe(`${file}: is 1024 MiB, more than the ${limit} MiB a capture can have: compact it (jq -c .) or capture each kind into its own file`);
+    expect(message).toBe(`${file}: is 1024 MiB, more than the ${limit} MiB YAML input can have: capture with -o json, which streams at any size`);
   });
 
   test('a document that is not an object, or has neither kind nor items, is not kubectl output', async () => {

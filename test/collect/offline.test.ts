@@ -349,3 +349,35 @@ describe('EKS describe output', () => {
     expect(lines).toEqual([`${addon}: add-on of cluster shop-us, not shop-eu; used anyway`]);
   });
 });
+
+describe('streamed captures', () => {
+  test('kubectl\'s indented output loads item by item, without managedFields, as the compact form does', async () => {
+    // Prepare
+    const plain = pod('shop', 'web-1') as { metadata: object };
+    const withManagedFields = { ...plain, metadata: { ...plain.metadata, managedFields: [{ manager: 'kubectl', operation: 'Update' }] } };
+    const capture = list([withManagedFields, networkPolicy('shop', 'default-deny', { podSelector: {} })]);
+    const indented = await folder.write('indented.json', JSON.stringify(capture, null, 4));
+    const compact = await folder.write('compact.json', JSON.stringify(capture));
+
+    // Act
+    const fromIndented = await loadOfflineSnapshot({ kube: [indented], eksAddons: [] }, warnings().warn);
+    const fromCompact = await loadOfflineSnapshot({ kube: [compact], eksAddons: [] }, warnings().warn);
+
+    // Assess
+    expect(fromIndented.kube.pods?.[0]?.metadata).not.toHaveProperty('managedFields');
+    expect(fromIndented.kube.pods?.[0]?.metadata.name).toBe('web-1');
+    expect(fromIndented.kube).toEqual(fromCompact.kube);
+  });
+
+  test('a typed list whose kind comes after its items still gives the items their kind', async () => {
+    // Prepare: members in kubectl's alphabetical order, items without a kind as the API lists them
+    const { kind: _kind, ...bare } = pod('shop', 'a') as { kind: string };
+    const file = await folder.write('pods.json', `{"apiVersion":"v1","items":[${JSON.stringify(bare)}],"kind":"PodList","metadata":{}}`);
+
+    // Act
+    const snapshot = await loadOfflineSnapshot({ kube: [file], eksAddons: [] }, warnings().warn);
+
+    // Assess
+    expect(snapshot.kube.pods?.map((object) => [object.kind, object.metadata.name])).toEqual([['Pod', 'a']]);
+  });
+});
