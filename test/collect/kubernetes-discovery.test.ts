@@ -4,7 +4,7 @@
  * unread, naming the resource, the RBAC rule to add and the auditor's ClusterRole.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { KubeInventory, KubeObject, ServedKinds } from '../../lambda/audit/snapshot.js';
+import type { KubeInventory, PolicyEndpoint, ServedKinds } from '../../lambda/audit/snapshot.js';
 import { collectKubeInventory, type KubeCollectOptions } from '../../lambda/collect/kubernetes.js';
 import { emptyInventory, kubeConfigFor, startKubeApiServer, type KubeApiServer, type KubeFault } from '../support/kube-api-server.js';
 
@@ -26,7 +26,7 @@ function collect(server: KubeApiServer, options: KubeCollectOptions = {}) {
   return collectKubeInventory(kubeConfigFor(server), { sleep: async () => undefined, ...options });
 }
 
-const endpoint: KubeObject = { apiVersion: AWS, kind: 'PolicyEndpoint', metadata: { name: 'deny-all-x1', namespace: 'shop' } };
+const endpoint: PolicyEndpoint = { apiVersion: AWS, kind: 'PolicyEndpoint', metadata: { name: 'deny-all-x1', namespace: 'shop' } };
 const NOT_AWS: ServedKinds = { applicationNetworkPolicies: false, awsClusterNetworkPolicies: false, policyEndpoints: false, clusterPolicyEndpoints: false };
 
 describe('discovery', () => {
@@ -95,7 +95,7 @@ describe('discovery', () => {
 describe('a 403 on one policy API', () => {
   it('leaves only that kind unread, naming the resource, the RBAC rule and the ClusterRole bound to the auditor group', async () => {
     // Prepare
-    const server = await serve({ ...emptyInventory(), awsClusterNetworkPolicies: undefined, policyEndpoints: [endpoint] });
+    const server = await serve({ ...emptyInventory(), awsClusterNetworkPolicies: undefined, policyEndpoints: [endpoint] }, { awsClusterNetworkPolicies: true });
 
     // Act
     const collection = await collect(server, { clusterName: 'prod', region: 'eu-west-1', roleArn: ROLE });

@@ -9,7 +9,7 @@
  *   `undefined` is answered `403 Forbidden`, as a cluster that withholds it would.
  * - Discovery as the real API serves it: `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>/<version>`
  *   (APIResourceList), and the CRDs of the served CRD-backed rows (`/apis/apiextensions.k8s.io/v1/
- *   customresourcedefinitions`). A row the `served` option sets `false` is in none of them, and its list is `404`.
+ *   customresourcedefinitions`). A row not served (see `served`) is in none of them, and its list is `404`.
  * - `GET /api/v1/namespaces/{ns}/configmaps/{name}`: the ConfigMap, or `404 NotFound`; `403` when the inventory has
  *   no `configMaps` at all.
  * - Anything else: `404 NotFound`. A request without the expected `Authorization: Bearer …`: `401 Unauthorized`.
@@ -46,8 +46,10 @@ export interface KubeApiServerOptions {
   /** What the cluster holds; a kind left `undefined` is forbidden (403) rather than empty. */
   inventory: KubeInventory;
   /**
-   * Which CRD-backed kinds the cluster serves (a snapshot's `servedKinds`); a row set `false` is not installed:
-   * discovery leaves it out and its list path is `404`. Default: every row is served.
+   * Which CRD-backed kinds the cluster serves (a snapshot's `servedKinds`). A row not served is not installed:
+   * discovery leaves it out and its list path is `404`. A row left out here is served when the inventory has its
+   * bucket, and not installed when the bucket is `undefined` (as an offline capture without CRDs reads); set it
+   * `true` to serve a kind the identity may not read (`undefined` bucket: `403`).
    */
   served?: ServedKinds;
   /** The accepted bearer token, or a predicate accepting several (a refreshing provider). Default `test-token`. */
@@ -219,7 +221,7 @@ function faultAnswer(fault: KubeFault, path: string): Answer {
 
 function route(inventory: KubeInventory, served: ServedKinds, request: KubeApiRequest): Answer {
   if (request.method !== 'GET') return statusAnswer(405, `method ${request.method} is not served`);
-  const servedRows = KINDS.filter((spec) => served[spec.bucket] !== false);
+  const servedRows = KINDS.filter((spec) => spec.builtIn || (served[spec.bucket] ?? inventory[spec.bucket] !== undefined));
   const discovery = discoveryAnswer(servedRows, request.path);
   if (discovery) return discovery;
   const list = LIST_ROUTES.get(request.path);
