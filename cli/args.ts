@@ -33,6 +33,8 @@ export interface AuditArguments {
   /** `--output DIR`: also write the findings store layout there. */
   output?: string;
   excludedNamespaces: string[];
+  /** Whether `--exclude-namespaces` was given (it replaces the defaults rather than adding to them). */
+  exclusionsGiven: boolean;
   failOn: Severity;
   /** `--suppressions FILE`: accepted risks (lambda/lifecycle/suppressions.ts). */
   suppressions?: string;
@@ -120,6 +122,7 @@ export function parseAuditArguments(args: string[]): AuditArguments | { help: tr
     format: oneOf('--format', values.format ?? OutputFormat.Table, Object.values(OutputFormat)),
     output: nonEmpty('--output', values.output),
     excludedNamespaces: excludedNamespaces(values['exclude-namespaces']),
+    exclusionsGiven: values['exclude-namespaces'] !== undefined,
     failOn: oneOf('--fail-on', values['fail-on'] ?? Severity.Medium, SEVERITY_ORDER, { ignoreCase: true }),
     suppressions: nonEmpty('--suppressions', values.suppressions),
     previous: nonEmpty('--previous', values.previous),

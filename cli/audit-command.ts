@@ -4,7 +4,7 @@
  * `--fail-on`, 2 bad usage or unreadable input, 3 incomplete: nothing failed, but some cluster's verdict is UNKNOWN). Problems are one line on stderr; findings are on stdout.
  */
 import { stat } from 'node:fs/promises';
-import { CheckId, Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
+import { CheckId, DEFAULT_EXCLUDED_NAMESPACES, Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
 import { InputError } from '../lambda/collect/offline.js';
 import { annotateRun, groupByCluster } from '../lambda/lifecycle/changes.js';
 import { readSuppressionsFile, suppressionMatcher, suppressionWarnings } from '../lambda/lifecycle/suppressions.js';
@@ -64,6 +64,7 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
     for (const { cluster, reason } of audited.failedClusters) {
       warn(`${cluster.region ? `${cluster.name} (${cluster.region})` : cluster.name}: not audited: ${reason}`);
     }
+    if (invocation.exclusionsGiven) for (const warning of exclusionWarnings(invocation.excludedNamespaces, findings)) warn(warning);
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError) return fail(error.message);
     throw error;
@@ -127,6 +128,25 @@ export function wantsColor(io: CommandIo): boolean {
 }
 
 /** A suppressed failure is an accepted risk: it never fails the run. */
+/**
+ * What an explicit `--exclude-namespaces` did: the defaults it no longer excludes (it replaces them), and, per
+ * cluster, the names it gave that match no namespace there (a typo excludes nothing), from the control's evidence.
+ */
+export function exclusionWarnings(excluded: readonly string[], findings: readonly Finding[]): string[] {
+  const dropped = DEFAULT_EXCLUDED_NAMESPACES.filter((name) => !excluded.includes(name));
+  const warnings =
+    dropped.length > 0
+      ? [`--exclude-namespaces replaces the default exclusions: ${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} audited too (list ${dropped.length === 1 ? 'it' : 'them'} to keep ${dropped.length === 1 ? 'it' : 'them'} out)`]
+      : [];
+  for (const control of findings.filter((finding) => finding.check_id === CheckId.Control)) {
+    const absent = control.evidence.excluded_namespaces_absent;
+    if (!Array.isArray(absent) || absent.length === 0) continue;
+    const where = control.cluster.region ? `${control.cluster.name} (${control.cluster.region})` : control.cluster.name;
+    warnings.push(`${where}: --exclude-namespaces names ${absent.join(', ')}, which ${absent.length === 1 ? 'matches' : 'match'} no namespace of the cluster`);
+  }
+  return warnings;
+}
+
 function hasFailureAtOrAbove(findings: Finding[], threshold: Severity): boolean {
   return findings.some(
     (finding) => finding.status === Status.Fail && finding.suppression === null && atOrAbove(finding.severity, threshold),

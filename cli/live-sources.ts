@@ -6,12 +6,12 @@
 import type { EKSClient } from '@aws-sdk/client-eks';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { countByStatus } from '../lambda/live/audit-run.js';
 import { failedClustersOf, type ClusterAudit, type FailedCluster, type LiveAuditOptions } from '../lambda/live/cluster-audit.js';
 import { regionalEksClients } from '../lambda/live/eks-clients.js';
 import { auditEksFleet } from '../lambda/live/eks-fleet.js';
 import { KubeconfigError, auditKubeconfigContext } from '../lambda/live/kubeconfig-context.js';
 import type { Finding } from '../lambda/audit/finding.js';
+import { summarize } from '../lambda/report/summary.js';
 import { SourceMode, type SourceSelection } from './args.js';
 import { UsageError, type CommandIo } from './io.js';
 
@@ -71,11 +71,14 @@ export function terminalProgress(io: CommandIo): ((line: string) => void) | unde
   return io.stderr.isTTY === true ? (line) => io.stderr.write(`${line}\n`) : undefined;
 }
 
-/** `prod (eu-west-1): 42 findings: 30 PASS, 10 FAIL, 2 UNKNOWN`, or `… : not audited: <reason>`. */
+/** `prod (eu-west-1): FAIL; findings: 10 FAIL, 2 UNKNOWN, 30 PASS` (as the table counts), or `… : not audited: <reason>`. */
 function progressLine(audit: ClusterAudit): string {
   if (audit.failure !== undefined) return `${label(audit.cluster)}: not audited: ${audit.failure}`;
-  const counts = countByStatus(audit.findings);
-  return `${label(audit.cluster)}: ${audit.findings.length} findings: ${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts.UNKNOWN} UNKNOWN`;
+  // The table's own counts (summary.ts), so the two never disagree: the control roll-up is the verdict, not a finding.
+  const summary = summarize(audit.findings)[0];
+  if (!summary) return `${label(audit.cluster)}: no findings`;
+  const { counts, control } = summary;
+  return `${label(audit.cluster)}: ${control?.status ?? 'no verdict'}; findings: ${counts.FAIL} FAIL, ${counts.UNKNOWN} UNKNOWN, ${counts.PASS} PASS`;
 }
 
 function label(cluster: { name: string; region?: string }): string {

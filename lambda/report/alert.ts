@@ -5,6 +5,7 @@
 import { CONTROL_ID, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
 import { runFailuresQuery } from './athena.js';
 import { PARTITION_KEY } from './store-layout.js';
+import { clusterKey, compareText, rank, resourceLabel, summarize, type ClusterSummary } from './summary.js';
 
 /** A cluster as the alert names it: findings' clusters (`account_id`) and collection's ClusterIdentity (`accountId`) both fit. */
 export interface AlertCluster {
@@ -69,10 +70,10 @@ export function buildAlert(input: AlertInput): Alert | undefined {
   );
   if (failures.length === 0 && input.failedClusters.length === 0) return undefined;
 
-  const clusters = clusterSummaries(input.findings, failures);
+  const clusters = worstFirst(summarize(input.findings, (finding) => atOrAbove(finding.severity, input.threshold)));
   const clusterCount = new Set([
     ...clusters.map((cluster) => cluster.key),
-    ...input.failedClusters.map(({ cluster }) => clusterKey(cluster)),
+    ...input.failedClusters.map(({ cluster }) => alertClusterKey(cluster)),
   ]).size;
   const header = headerLines(input, failures, clusterCount);
   const tail = [...notAuditedLines(input.failedClusters), ...locationLines(input)];
@@ -88,31 +89,11 @@ export function buildAlert(input: AlertInput): Alert | undefined {
   };
 }
 
-interface ClusterSummary {
-  key: string;
-  cluster: Finding['cluster'];
-  control?: Finding;
-  failures: Finding[];
-}
-
-const CHECK_ORDER: readonly string[] = Object.values(CheckId);
 const STATUS_ORDER: readonly string[] = [Status.Fail, Status.Unknown, Status.Pass];
 
-/** One summary per cluster of the findings, worst control verdict first, then by name, region and account. */
-function clusterSummaries(findings: Finding[], failures: Finding[]): ClusterSummary[] {
-  const byKey = new Map<string, ClusterSummary>();
-  const summaryOf = (finding: Finding): ClusterSummary => {
-    const key = clusterKey(finding.cluster);
-    let summary = byKey.get(key);
-    if (!summary) byKey.set(key, (summary = { key, cluster: finding.cluster, failures: [] }));
-    return summary;
-  };
-  for (const finding of findings) {
-    if (finding.check_id === CheckId.Control) summaryOf(finding).control = finding;
-    else summaryOf(finding);
-  }
-  for (const failure of failures) summaryOf(failure).failures.push(failure);
-  return [...byKey.values()].sort(
+/** Clusters worst control verdict first, then by name, region and account. */
+function worstFirst(clusters: ClusterSummary[]): ClusterSummary[] {
+  return [...clusters].sort(
     (a, b) =>
       rank(STATUS_ORDER, a.control?.status) - rank(STATUS_ORDER, b.control?.status) ||
       compareText(a.cluster.name, b.cluster.name) ||
@@ -127,44 +108,35 @@ interface Entry {
   failures: number;
 }
 
-/** The cluster's verdict line, then per check: its failures (top ones listed) and the check's remediation once. */
+/**
+ * The cluster's verdict line, then per check: its failures (top ones listed) and the remediation of each listed
+ * failure, said once for the failures that share it.
+ */
 function clusterEntries(summary: ClusterSummary): Entry[] {
   const verdict = summary.control
     ? `${summary.control.status}: ${field(summary.control.message)}`
     : 'no control verdict in the findings';
   const entries: Entry[] = [{ text: `${clusterLabel(summary.cluster)}: ${verdict}`, failures: 0 }];
-  for (const group of groupByCheck(summary.failures)) {
-    const [first] = group as [Finding];
-    const count = group.length === 1 ? '1 failure' : `${group.length} failures`;
-    entries.push({ text: `  [${first.severity}] ${first.check_id}: ${count}`, failures: 0 });
-    for (const failure of group.slice(0, TOP_FAILURES_PER_CHECK)) {
+  for (const check of summary.failures) {
+    const count = check.failures.length === 1 ? '1 failure' : `${check.failures.length} failures`;
+    entries.push({ text: `  [${check.severity}] ${check.checkId}: ${count}`, failures: 0 });
+    const listed = check.failures.slice(0, TOP_FAILURES_PER_CHECK);
+    for (const failure of listed) {
       entries.push({ text: `    - ${resourceLabel(failure)}: ${field(failure.message)}`, failures: 1 });
     }
-    const hidden = group.length - TOP_FAILURES_PER_CHECK;
+    const hidden = check.failures.length - listed.length;
     if (hidden > 0) {
-      entries.push({ text: `    … and ${hidden} more ${first.check_id} failures in this cluster`, failures: hidden });
+      entries.push({ text: `    … and ${hidden} more ${check.checkId} failures in this cluster`, failures: hidden });
     }
-    const remediation = field(first.remediation, MAX_REMEDIATION_BYTES);
-    entries.push({ text: indent(`Remediation: ${remediation}`, '    '), failures: 0 });
+    const shared = check.remediations.length === 1;
+    for (const group of check.remediations) {
+      const shown = group.failures.filter((failure) => listed.includes(failure));
+      if (shown.length === 0) continue;
+      const label = shared ? 'Remediation' : `Remediation for ${shown.map(resourceLabel).join(', ')}`;
+      entries.push({ text: indent(`${label}: ${field(group.remediation, MAX_REMEDIATION_BYTES)}`, '    '), failures: 0 });
+    }
   }
   return entries;
-}
-
-/** Failures grouped by check: Medium checks first, then in the order of the checks table, resources sorted. */
-function groupByCheck(failures: Finding[]): Finding[][] {
-  const sorted = [...failures].sort(
-    (a, b) =>
-      rank(SEVERITY_ORDER, b.severity) - rank(SEVERITY_ORDER, a.severity) ||
-      rank(CHECK_ORDER, a.check_id) - rank(CHECK_ORDER, b.check_id) ||
-      compareText(resourceLabel(a), resourceLabel(b)),
-  );
-  const groups: Finding[][] = [];
-  for (const failure of sorted) {
-    const last = groups[groups.length - 1];
-    if (last && last[0]?.check_id === failure.check_id) last.push(failure);
-    else groups.push([failure]);
-  }
-  return groups;
 }
 
 /** Keeps entries in order while they fit in `budget` bytes; the rest become one "… and N more failures" line. */
@@ -266,8 +238,8 @@ function highestSeverity(failures: Finding[]): Severity {
 }
 
 /** Clusters are told apart by account, region and name: EKS names are unique only within an account and region. */
-function clusterKey(cluster: AlertCluster): string {
-  return JSON.stringify([accountOf(cluster) ?? '', cluster.region ?? '', cluster.name]);
+function alertClusterKey(cluster: AlertCluster): string {
+  return clusterKey({ name: cluster.name, region: cluster.region, account_id: accountOf(cluster) });
 }
 
 function accountOf(cluster: AlertCluster): string | null | undefined {
@@ -280,23 +252,8 @@ function clusterLabel(cluster: AlertCluster): string {
   return `${field(cluster.name)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 
-function resourceLabel(finding: Finding): string {
-  const { kind, namespace, name } = finding.resource;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-}
-
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** Code-point order: deterministic whatever the locale, and far cheaper than `localeCompare` on 100k findings. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function rank(order: readonly string[], value: string | undefined): number {
-  const index = value === undefined ? -1 : order.indexOf(value);
-  return index === -1 ? order.length : index;
 }
 
 function indent(text: string, prefix: string): string {

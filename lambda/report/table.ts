@@ -1,10 +1,12 @@
 /**
- * The `--format table` report: a plain-text summary a person reads in a terminal, one section per cluster. The
- * control verdict comes first (the answer to "is traffic restricted?"), then the counts, then what to fix — failures
- * grouped by check, most severe first, with the remediation once per check — then what could not be decided and why.
- * PASS findings are only counted. A pure function of the findings, so it reads the same in tests and terminals.
+ * The `--format table` report: a plain-text rendering of the summary model (summary.ts), one section per cluster. The
+ * control verdict comes first (the answer to "is traffic restricted?"), then the engine, the excluded namespaces and
+ * the counts, then what to fix — failures grouped by check, most severe first, each with its own remediation (said
+ * once when they share one) — then what could not be decided and why. PASS findings are only counted. A pure
+ * function of the findings, so it reads the same in tests and terminals.
  */
-import { CheckId, SEVERITY_ORDER, Status, type Finding, type FindingResource } from '../audit/finding.js';
+import { Status, type Finding } from '../audit/finding.js';
+import { resourceLabel, summarize, type CheckFailures, type ClusterSummary } from './summary.js';
 
 /** How to render: ANSI colour (only for a terminal that wants it) and the width to wrap prose at. */
 export interface TableOptions {
@@ -17,15 +19,14 @@ const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' } as co
 type Style = keyof typeof ANSI;
 
 const STATUS_STYLE: Record<Status, Style> = { [Status.Fail]: 'red', [Status.Unknown]: 'yellow', [Status.Pass]: 'green' };
-const CHECK_ORDER: readonly string[] = Object.values(CheckId);
 
 /** Renders `findings` (of one or more clusters, in the order given) as the table report, ending with a newline. */
 export function renderTable(findings: readonly Finding[], options: TableOptions): string {
   if (findings.length === 0) return 'No findings.\n';
   const paint = painter(options.color);
   const width = options.width ?? 100;
-  return `${clusterGroups(findings)
-    .map((group) => clusterSection(group, paint, width).join('\n'))
+  return `${summarize(findings)
+    .map((summary) => clusterSection(summary, paint, width).join('\n'))
     .join('\n\n')}\n`;
 }
 
@@ -35,11 +36,10 @@ function painter(color: boolean): Paint {
   return color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_style, text) => text;
 }
 
-function clusterSection(findings: Finding[], paint: Paint, width: number): string[] {
-  const cluster = findings[0]!.cluster;
+function clusterSection(summary: ClusterSummary, paint: Paint, width: number): string[] {
+  const { cluster, control, engine } = summary;
   const where = [cluster.region, cluster.account_id && `account ${cluster.account_id}`].filter(Boolean).join(', ');
   const lines = [paint('bold', `Cluster ${cluster.name}${where ? `  (${where})` : ''}`)];
-  const control = findings.find((finding) => finding.check_id === CheckId.Control);
   if (control) {
     const title = control.title.includes(control.control_id) ? control.title : `${control.control_id} ${control.title}`;
     lines.push(`  ${paint('bold', `${title}:`)} ${statusWord(control.status, paint)}`);
@@ -48,84 +48,59 @@ function clusterSection(findings: Finding[], paint: Paint, width: number): strin
     lines.push('  No control verdict among the findings.');
   }
   // Whether anything enforces the policies is the first thing a reader asks after the verdict.
-  const engine = findings.find((finding) => finding.check_id === CheckId.Engine);
   if (engine) lines.push(...wrap(`Engine: ${engine.message}`, width, '    '));
-  const rest = findings.filter((finding) => finding.check_id !== CheckId.Control);
-  lines.push(`  Findings: ${[Status.Fail, Status.Unknown, Status.Pass].map((status) => `${count(rest, status)} ${statusWord(status, paint)}`).join(', ')}`);
-  for (const group of failureGroups(rest)) lines.push('', ...failureGroup(group, paint, width));
-  const unknowns = rest.filter((finding) => finding.status === Status.Unknown);
-  if (unknowns.length > 0) {
+  const excluded = control?.evidence.excluded_namespaces;
+  if (Array.isArray(excluded)) {
+    lines.push(...wrap(`Excluded namespaces: ${excluded.length > 0 ? excluded.join(', ') : 'none (every namespace is audited)'}`, width, '    '));
+  }
+  lines.push(`  Findings: ${[Status.Fail, Status.Unknown, Status.Pass].map((status) => `${summary.counts[status]} ${statusWord(status, paint)}`).join(', ')}`);
+  for (const check of summary.failures) lines.push('', ...failureGroup(check, paint, width));
+  if (summary.unknowns.length > 0) {
     lines.push('', `  ${statusWord(Status.Unknown, paint)}  could not be decided from the input`);
-    for (const finding of unknowns) {
-      lines.push(...wrap(`${finding.check_id}, ${resourceName(finding.resource)}: ${finding.message}`, width, '    - ', '      '));
+    for (const finding of summary.unknowns) {
+      lines.push(...wrap(`${finding.check_id}, ${resourceLabel(finding)}: ${finding.message}`, width, '    - ', '      '));
     }
   }
-  const passes = rest.filter((finding) => finding.status === Status.Pass);
-  if (passes.length > 0) {
-    const perCheck = byCheck(passes).map((group) => `${group[0]!.check_id} ${group.length}`);
-    lines.push('', ...wrap(`${passes.length}: ${perCheck.join(', ')}`, width, `  ${statusWord(Status.Pass, paint)}  `, '    '));
+  if (summary.counts[Status.Pass] > 0) {
+    const perCheck = summary.passes.map(({ checkId, count }) => `${checkId} ${count}`);
+    lines.push('', ...wrap(`${summary.counts[Status.Pass]}: ${perCheck.join(', ')}`, width, `  ${statusWord(Status.Pass, paint)}  `, '    '));
   }
   return lines;
 }
 
-function failureGroup(group: Finding[], paint: Paint, width: number): string[] {
-  const first = group[0]!;
-  const heading = `${first.check_id} (${group.length}): ${first.title}`;
-  const lines = wrap(heading, width, `  ${statusWord(Status.Fail, paint)}  ${first.severity}  `, '        ');
-  for (const finding of group) {
-    lines.push(...wrap(`${resourceName(finding.resource)}: ${finding.message}`, width, '    - ', '      '));
+function failureGroup(check: CheckFailures, paint: Paint, width: number): string[] {
+  const heading = `${check.checkId} (${check.failures.length}): ${check.title}`;
+  const lines = wrap(heading, width, `  ${statusWord(Status.Fail, paint)}  ${check.severity}  `, '        ');
+  for (const finding of check.failures) {
+    lines.push(...wrap(`${resourceLabel(finding)}: ${finding.message}`, width, '    - ', '      '));
   }
-  if (first.remediation) lines.push(...remediation(first.remediation, paint, width));
+  // One remediation for all: said once; else each failure's own, failures sharing one named together.
+  const shared = check.remediations.length === 1;
+  for (const { remediation: text, failures } of check.remediations) {
+    if (text) lines.push(...remediation(shared ? 'Fix' : `Fix for ${namesOf(failures)}`, text, paint, width));
+  }
   return lines;
+}
+
+/** `Namespace a, Namespace b and 3 more`: the resources a remediation is for, kept short. */
+function namesOf(failures: Finding[]): string {
+  const names = failures.slice(0, 3).map(resourceLabel);
+  return failures.length > 3 ? `${names.join(', ')} and ${failures.length - 3} more` : names.join(', ');
 }
 
 /**
  * The first line of a remediation: remediations open with one sentence saying what to do, and may go on with a
  * whole manifest, which would drown the table; the full text is one `--format json` away.
  */
-function remediation(text: string, paint: Paint, width: number): string[] {
+function remediation(label: string, text: string, paint: Paint, width: number): string[] {
   const [summary = '', ...more] = text.trim().split('\n');
-  const lines = wrap(summary, width, '    Fix: ', '         ');
+  const lines = wrap(summary, width, `    ${label}: `, '         ');
   if (more.length > 0) lines.push('         (the full remediation is in --format json)');
   return lines.map((line) => paint('dim', line));
 }
 
 function statusWord(status: Status, paint: Paint): string {
   return paint(STATUS_STYLE[status], status);
-}
-
-function count(findings: Finding[], status: Status): number {
-  return findings.filter((finding) => finding.status === status).length;
-}
-
-function resourceName(resource: FindingResource): string {
-  return `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`;
-}
-
-/** Findings split by cluster (name and region identify one), in order of first appearance. */
-function clusterGroups(findings: readonly Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const key = `${finding.cluster.region ?? ''}/${finding.cluster.name}`;
-    const group = groups.get(key);
-    if (group) group.push(finding);
-    else groups.set(key, [finding]);
-  }
-  return [...groups.values()];
-}
-
-/** Findings grouped by check, in the order checks are listed. */
-function byCheck(findings: Finding[]): Finding[][] {
-  return CHECK_ORDER.map((check) => findings.filter((finding) => finding.check_id === check)).filter(
-    (group) => group.length > 0,
-  );
-}
-
-/** Failures grouped by check, most severe first, in check order within a severity. */
-function failureGroups(findings: Finding[]): Finding[][] {
-  const failures = byCheck(findings.filter((finding) => finding.status === Status.Fail));
-  const rank = (group: Finding[]) => SEVERITY_ORDER.indexOf(group[0]!.severity);
-  return failures.sort((a, b) => rank(b) - rank(a));
 }
 
 /**

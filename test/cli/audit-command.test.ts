@@ -164,6 +164,22 @@ describe('--kube - (standard input)', () => {
 });
 
 describe('options', () => {
+  test('--exclude-namespaces says which defaults it no longer excludes and names a namespace it matches nowhere', async () => {
+    // Prepare
+    const { io, stderr, stdout } = capturedIo();
+
+    // Act
+    await runAuditCommand([...EXAMPLE_FLAGS, '--format', 'jsonl', '--exclude-namespaces', 'kube-system,analytcs'], io);
+
+    // Assess
+    expect(stderr()).toBe(
+      'warning: --exclude-namespaces replaces the default exclusions: kube-public, kube-node-lease are audited too (list them to keep them out)\n' +
+        'warning: shop-eu (eu-west-1): --exclude-namespaces names analytcs, which matches no namespace of the cluster\n',
+    );
+    const control = stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Finding).find((finding) => finding.check_id === 'control');
+    expect(control?.evidence).toMatchObject({ excluded_namespaces: ['kube-system', 'analytcs'], excluded_namespaces_absent: ['analytcs'] });
+  });
+
   test('--fail-on takes the severity in any case', async () => {
     // Prepare
     const capture = await exampleSubset(folder(), ['shop']);

@@ -183,6 +183,22 @@ describe('buildAlert', () => {
     expect(alert!.message).toContain('    Remediation: kubectl apply -f default-deny.yaml\n    (one manifest per namespace)\n');
   });
 
+  it('gives each failure its own remediation, grouping the failures that share one', () => {
+    // Prepare
+    const findings = [
+      control('prod', 'FAIL', 'x'),
+      namespaceFailure('prod', 'a', 'Isolate namespace a.'),
+      namespaceFailure('prod', 'b', 'Isolate with a default deny.'),
+      namespaceFailure('prod', 'c', 'Isolate with a default deny.'),
+    ];
+
+    // Act
+    const alert = buildAlert(input({ findings }));
+
+    // Assess
+    expect(alert!.message).toContain('    Remediation for Namespace a: Isolate namespace a.\n    Remediation for Namespace b, Namespace c: Isolate with a default deny.\n');
+  });
+
   it('lists the top failures of a check and counts the rest', () => {
     // Prepare
     const findings = Array.from({ length: TOP_FAILURES_PER_CHECK + 5 }, (_, index) => namespaceFailure('prod', `ns-${String(index).padStart(2, '0')}`));

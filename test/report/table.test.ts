@@ -28,8 +28,8 @@ function finding(check: CheckId, status: Finding['status'], resource: Partial<Fi
   };
 }
 
-const control = (status: Finding['status']) =>
-  finding(CheckId.Control, status, { kind: 'Cluster', name: 'shop-eu' }, { title: 'Network policy is enabled and set as appropriate (C-0230)', message: 'C-0230 fails: namespace-coverage 2 FAIL.' });
+const control = (status: Finding['status'], extra: Partial<Finding> = {}) =>
+  finding(CheckId.Control, status, { kind: 'Cluster', name: 'shop-eu' }, { title: 'Network policy is enabled and set as appropriate (C-0230)', message: 'C-0230 fails: namespace-coverage 2 FAIL.', ...extra });
 
 describe('table report', () => {
   test('the control verdict comes first, then the counts, then the failures', () => {
@@ -53,7 +53,7 @@ describe('table report', () => {
     expect(lines.findIndex((line) => line.includes('Namespace analytics'))).toBeGreaterThan(3);
   });
 
-  test('failures are grouped by check, most severe first, with the remediation once per check', () => {
+  test('failures are grouped by check, most severe first, each with its own remediation', () => {
     // Prepare
     const low = { severity: Severity.Low };
     const findings = [
@@ -73,8 +73,41 @@ describe('table report', () => {
       '  FAIL  Low  default-deny (1): title of default-deny',
     ]);
     expect(text).toContain('    - Namespace analytics: namespace-coverage says FAIL for analytics\n    - Namespace default:');
-    expect(text.match(/Fix: /g)).toHaveLength(2);
-    expect(text).toContain('Fix: remedy for analytics');
+    expect(text).toContain('    Fix for Namespace analytics: remedy for analytics\n    Fix for Namespace default: remedy for default\n');
+    expect(text).toContain('    Fix: remedy for web\n');
+  });
+
+  test('failures that share a remediation are named together, and one shared by all is said once', () => {
+    // Prepare
+    const shared = { remediation: 'apply a default deny' };
+    const findings = [
+      control(Status.Fail),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'a' }, shared),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'b' }, shared),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'c' }),
+      finding(CheckId.DefaultDeny, Status.Fail, { name: 'a' }, { ...shared, severity: Severity.Low }),
+      finding(CheckId.DefaultDeny, Status.Fail, { name: 'b' }, { ...shared, severity: Severity.Low }),
+    ];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    expect(text).toContain('    Fix for Namespace a, Namespace b: apply a default deny\n    Fix for Namespace c: remedy for c\n');
+    expect(text.match(/Fix: apply a default deny/g)).toHaveLength(1);
+  });
+
+  test('the header names the namespaces the control excluded, or says none were', () => {
+    // Prepare
+    const withExclusions = control(Status.Pass, { evidence: { excluded_namespaces: ['kube-system', 'tools'] } });
+    const strict = control(Status.Pass, { evidence: { excluded_namespaces: [] } });
+
+    // Act
+    const [excluded, none] = [withExclusions, strict].map((verdict) => renderTable([verdict], { color: false }));
+
+    // Assess
+    expect(excluded).toContain('\n    Excluded namespaces: kube-system, tools\n');
+    expect(none).toContain('\n    Excluded namespaces: none (every namespace is audited)\n');
   });
 
   test('PASS findings are counted per check, never listed', () => {

@@ -51,16 +51,25 @@ function describeSkipped(skipped: readonly SkippedObject[]): string {
   return `${countOf(skipped.length, 'input object was', 'input objects were')} skipped as unreadable (${places})`;
 }
 
+/** Excluded names that match no namespace of the cluster (a typo excludes nothing), when Namespaces were read. */
+function absentExclusions(excluded: readonly string[], snapshot: AuditContext['snapshot']): { excluded_namespaces_absent?: string[] } {
+  const namespaces = snapshot.kube.namespaces;
+  if (namespaces === undefined) return {};
+  const present = new Set(namespaces.map((namespace) => namespace.metadata.name));
+  const absent = excluded.filter((name) => !present.has(name));
+  return absent.length > 0 ? { excluded_namespaces_absent: absent } : {};
+}
+
 /**
  * The roll-up of the Medium checks in `earlier` (the outcomes of every check evaluated before it), and of the Medium
  * verdicts of other checks: FAIL if any failed without a suppression, else UNKNOWN if any is UNKNOWN or input objects
  * were skipped (what they held is unknown: a skipped pod could be the one no policy covers), else PASS. The message
  * counts failures and unknowns per check, and the suppressed failures, which never decide the verdict but stay
- * visible; the evidence lists what was skipped and where.
+ * visible; the evidence lists the namespaces excluded from the audit, and what was skipped and where.
  */
 export const controlCheck = {
   id: CheckId.Control,
-  evaluate({ model, snapshot }: AuditContext, earlier: readonly CheckOutcome[]): CheckVerdict[] {
+  evaluate({ model, snapshot, options }: AuditContext, earlier: readonly CheckOutcome[]): CheckVerdict[] {
     // A verdict may be graver than its check (an Admin-tier allow-all is Medium in a Low check): it counts as Medium.
     const tallies = earlier
       .map((outcome): [CheckId, CheckVerdict[]] => [outcome.id, outcome.verdicts.filter((verdict) => (verdict.severity ?? outcome.severity) === Severity.Medium)])
@@ -71,6 +80,9 @@ export const controlCheck = {
     const skipped = snapshot.skipped ?? [];
     const evidence = {
       medium_checks: Object.fromEntries(tallies),
+      // A PASS with exclusions must be visibly so: these namespaces got no namespace or workload findings.
+      excluded_namespaces: [...options.excludedNamespaces],
+      ...absentExclusions(options.excludedNamespaces, snapshot),
       ...(skipped.length > 0 ? { skipped_objects: skipped.slice(0, SKIPPED_LISTED), skipped_count: skipped.length } : {}),
     };
     const undecided = [unknowns, skipped.length > 0 ? describeSkipped(skipped) : ''].filter(Boolean).join('; ');

@@ -28,7 +28,10 @@ describe('control', () => {
         status: Status.Pass,
         resource: { kind: 'Cluster', namespace: null, name: 'prod-eu' },
         message: 'C-0230 passes: every Medium check passed (engine, namespace-coverage).',
-        evidence: { medium_checks: { engine: { pass: 1, fail: 0, unknown: 0, suppressed: 0 }, 'namespace-coverage': { pass: 2, fail: 0, unknown: 0, suppressed: 0 } } },
+        evidence: {
+          medium_checks: { engine: { pass: 1, fail: 0, unknown: 0, suppressed: 0 }, 'namespace-coverage': { pass: 2, fail: 0, unknown: 0, suppressed: 0 } },
+          excluded_namespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+        },
       },
     ]);
   });
