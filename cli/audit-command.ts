@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { CheckId, DEFAULT_EXCLUDED_NAMESPACES, Status, atOrAbove, type Finding, type Severity } from '../lambda/audit/finding.js';
 import { InputError } from '../lambda/collect/offline.js';
 import { annotateRun, groupByCluster } from '../lambda/lifecycle/changes.js';
-import { readSuppressionsFile, suppressionMatcher, suppressionWarnings } from '../lambda/lifecycle/suppressions.js';
+import { readSuppressionsFile, suppressionMatcher, suppressionWarnings, suppressionsUsed } from '../lambda/lifecycle/suppressions.js';
 import { AsffError } from '../lambda/report/asff.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { readPreviousRuns, writeFindingsToDirectory, type CurrentRun } from '../lambda/report/local-store.js';
@@ -59,7 +59,7 @@ export async function runAuditCommand(args: string[], io: CommandIo): Promise<nu
     };
     const audited = await auditSources(invocation.sources, options, io, warn, finish);
     findings = audited.findings;
-    for (const warning of suppressionWarnings(suppressions, findings, observedAt)) warn(warning);
+    for (const warning of suppressionWarnings(suppressions, suppressionsUsed(findings), observedAt)) warn(warning);
     // Their findings say UNKNOWN and why; the line makes sure a reader of the table or a pipeline notices.
     for (const { cluster, reason } of audited.failedClusters) {
       warn(`${cluster.region ? `${cluster.name} (${cluster.region})` : cluster.name}: not audited: ${reason}`);

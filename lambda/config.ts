@@ -5,6 +5,7 @@
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from './live/deadline.js';
 import { isRegionName } from './names.js';
+import { AlertOn } from './report/alert.js';
 import { FINDINGS_PREFIX } from './report/store-layout.js';
 
 /** Environment variable names: the contract between the stack (lib/) and the handler. */
@@ -20,6 +21,9 @@ export const ENV = {
   concurrency: 'AUDIT_CONCURRENCY',
   roleArn: 'AUDITOR_ROLE_ARN',
   clusterTimeout: 'CLUSTER_TIMEOUT_SECONDS',
+  alertOn: 'ALERT_ON',
+  suppressionsFile: 'SUPPRESSIONS_FILE',
+  suppressionsKey: 'SUPPRESSIONS_KEY',
 } as const;
 
 export interface AuditorConfig {
@@ -39,6 +43,12 @@ export interface AuditorConfig {
   roleArn?: string;
   /** How long one cluster's audit may take before it is abandoned as UNKNOWN. */
   clusterTimeoutMs: number;
+  /** Which failures the alert lists in full (default `new`). */
+  alertOn: AlertOn;
+  /** The suppressions file deployed with the function (a path in its package). */
+  suppressionsFile?: string;
+  /** A suppressions object in the findings bucket, read again at every run (changed without a deploy). */
+  suppressionsKey?: string;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -100,6 +110,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!Number.isInteger(clusterTimeout) || clusterTimeout < 1 || clusterTimeout > 900) {
     throw new ConfigError(`${ENV.clusterTimeout} is "${clusterTimeoutText}"; expected a whole number of seconds from 1 to 900`);
   }
+  const alertOn = env[ENV.alertOn]?.trim() || AlertOn.New;
+  if (!(Object.values(AlertOn) as string[]).includes(alertOn)) {
+    throw new ConfigError(`${ENV.alertOn} is "${alertOn}"; expected one of ${Object.values(AlertOn).join(', ')}`);
+  }
+  const suppressionsKey = env[ENV.suppressionsKey]?.trim() || undefined;
+  if (suppressionsKey?.startsWith('/')) throw new ConfigError(`${ENV.suppressionsKey} is "${suppressionsKey}": an object key has no leading /`);
 
   const excluded = env[ENV.excludedNamespaces];
   return {
@@ -115,5 +131,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     concurrency,
     roleArn,
     clusterTimeoutMs: clusterTimeout * 1000,
+    alertOn: alertOn as AlertOn,
+    suppressionsFile: env[ENV.suppressionsFile]?.trim() || undefined,
+    suppressionsKey,
   };
 }

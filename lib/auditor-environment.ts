@@ -18,6 +18,9 @@ export interface AuditorTargets {
   roleArn?: string;
 }
 
+/** The name of the suppressions file inside the function's package (the function's working directory). */
+export const BUNDLED_SUPPRESSIONS = 'suppressions.yaml';
+
 /** The environment variables of the auditor function, every list comma-separated as lambda/config.ts reads it. */
 export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): Record<string, string> {
   return {
@@ -32,6 +35,10 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     [ENV.alertThreshold]: scope.alertThreshold,
     [ENV.concurrency]: String(scope.auditConcurrency),
     [ENV.clusterTimeout]: String(scope.clusterTimeoutSeconds),
+    [ENV.alertOn]: scope.alertOn,
+    // The file is copied into the function's package under this name (auditor-function.ts).
+    ...(scope.suppressionsFile ? { [ENV.suppressionsFile]: BUNDLED_SUPPRESSIONS } : {}),
+    ...(scope.suppressionsKey ? { [ENV.suppressionsKey]: scope.suppressionsKey } : {}),
     ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
     POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,

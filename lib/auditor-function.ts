@@ -11,7 +11,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { auditorEnvironment } from './auditor-environment.js';
+import { BUNDLED_SUPPRESSIONS, auditorEnvironment } from './auditor-environment.js';
 import { grantAuditorPermissions, type AuditorResources } from './auditor-permissions.js';
 import { bundledFunction } from './bundled-function.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -73,6 +73,8 @@ export class AuditorFunction extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       ...(settings.network ? this.privateNetworking(settings.network) : {}),
+      // The suppressions file travels with the code it configures: a deploy changes both or neither.
+      ...(settings.suppressionsFile ? { files: { [BUNDLED_SUPPRESSIONS]: settings.suppressionsFile } } : {}),
     });
     logGroup.grantWrite(this.role);
   }

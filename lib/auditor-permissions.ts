@@ -9,6 +9,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { STATE_PREFIX } from '../lambda/report/run-state.js';
 import { TOPIC_KEY_ACTIONS } from './alerting.js';
 import { acknowledge, nagFindingId, NagFindingKind } from './nag.js';
 
@@ -19,6 +20,8 @@ export interface AuditorResources {
   prefix: string;
   topic: ITopic;
   topicKey: IKey;
+  /** The suppressions object the function reads, when configured. */
+  suppressionsKey?: string;
 }
 
 /** The EKS reads an audit makes per cluster (the Kubernetes API is authorised by the access entry, not IAM). */
@@ -35,6 +38,8 @@ export function grantAuditorPermissions(role: IRole, resources: AuditorResources
   // Add-on ARNs are addon/<cluster>/<add-on>/<uuid>; the uuid is unknown until the add-on exists.
   const addonArns = resources.regions.map((region) => eksArn('addon', '*/*/*', region));
   const findingObjects = resources.bucket.arnForObjects(`${resources.prefix}/*`);
+  const stateObjects = resources.bucket.arnForObjects(`${STATE_PREFIX}/*`);
+  const readable = [findingObjects, stateObjects, ...(resources.suppressionsKey ? [resources.bucket.arnForObjects(resources.suppressionsKey)] : [])];
 
   const statements = [
     new PolicyStatement({ sid: 'DiscoverClusters', actions: ['eks:ListClusters'], resources: ['*'] }),
@@ -43,7 +48,11 @@ export function grantAuditorPermissions(role: IRole, resources: AuditorResources
       actions: [...EKS_READ_ACTIONS],
       resources: [...clusterArns, ...addonArns],
     }),
-    new PolicyStatement({ sid: 'WriteFindings', actions: ['s3:PutObject'], resources: [findingObjects] }),
+    new PolicyStatement({ sid: 'WriteFindings', actions: ['s3:PutObject'], resources: [findingObjects, stateObjects] }),
+    // The previous run of each cluster (its state object, then its findings) and the suppressions object.
+    new PolicyStatement({ sid: 'ReadHistory', actions: ['s3:GetObject'], resources: readable }),
+    // Without it a missing object reads as 403, not 404: a cluster's first run would look like a failure.
+    new PolicyStatement({ sid: 'TellMissingObjects', actions: ['s3:ListBucket'], resources: [resources.bucket.bucketArn] }),
     new PolicyStatement({ sid: 'PublishAlert', actions: ['sns:Publish'], resources: [resources.topic.topicArn] }),
     new PolicyStatement({
       sid: 'EncryptAlert',
@@ -62,5 +71,6 @@ export function grantAuditorPermissions(role: IRole, resources: AuditorResources
   for (const arn of addonArns) {
     wildcard(arn, 'Add-on ARNs end in a generated id; scoped to this account and one audited region.');
   }
-  wildcard(findingObjects, 'Object keys carry the run id and cluster; writes are limited to the findings prefix.');
+  wildcard(findingObjects, 'Object keys carry the run id and cluster; reads and writes are limited to the findings prefix.');
+  wildcard(stateObjects, 'One state object per cluster, named after it; limited to the state prefix.');
 }

@@ -46,6 +46,7 @@ export class AuditorStack extends Stack {
         prefix: this.store.prefix,
         topic: this.alerting.topic,
         topicKey: this.alerting.key,
+        ...(settings.suppressionsKey ? { suppressionsKey: settings.suppressionsKey } : {}),
       },
     });
     this.schedule = new AuditSchedule(this, 'Schedule', {

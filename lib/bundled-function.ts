@@ -12,10 +12,12 @@ import { HANDLER_BUNDLE, PROJECT_ROOT } from './handler-bundle.js';
 /** What differs between the functions: everything but the runtime, the architecture and the bundling. */
 export type BundledFunctionProps = Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'projectRoot' | 'depsLockFilePath'> & {
   entry: string;
+  /** Files copied into the package beside the code, by name in the package: configuration that deploys with it. */
+  files?: Record<string, string>;
 };
 
 /** A NodejsFunction with the project's runtime, architecture and bundling. */
-export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): NodejsFunction {
+export function bundledFunction(scope: Construct, id: string, { files, ...props }: BundledFunctionProps): NodejsFunction {
   return new NodejsFunction(scope, id, {
     ...props,
     projectRoot: PROJECT_ROOT,
@@ -31,6 +33,18 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
       banner: HANDLER_BUNDLE.banner,
       bundleAwsSDK: true,
       forceDockerBundling: false,
+      ...(files && Object.keys(files).length > 0 ? { commandHooks: copyIntoBundle(files) } : {}),
     },
   });
+}
+
+/** Bundling hooks that copy each of `files` (name in the package → source path) after esbuild wrote the code. */
+function copyIntoBundle(files: Record<string, string>) {
+  const quoted = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      Object.entries(files).map(([name, source]) => `cp ${quoted(source)} ${quoted(`${outputDir}/${name}`)}`),
+  };
 }

@@ -4,8 +4,13 @@
  * reads are also run through the handler's own `loadConfig`, so the stack never deploys a configuration the
  * function would reject at cold start.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, ENV, loadConfig } from '../lambda/config.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV, loadOrgConfig } from '../lambda/org/org-config.js';
+import { InputError, readFailure } from '../lambda/collect/offline.js';
+import { parseSuppressions } from '../lambda/lifecycle/suppressions.js';
+import { AlertOn } from '../lambda/report/alert.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { CLUSTER_NAME } from '../lambda/names.js';
@@ -39,6 +44,9 @@ export const CONTEXT_KEYS = {
   stackSetCallAs: 'stackSetCallAs',
   mapConcurrency: 'mapConcurrency',
   clustersPerBatch: 'clustersPerBatch',
+  alertOn: 'alertOn',
+  suppressionsFile: 'suppressionsFile',
+  suppressionsKey: 'suppressionsKey',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -55,6 +63,7 @@ const DEFAULTS = {
   timeoutSeconds: 600,
   mapConcurrency: 40,
   clustersPerBatch: 4,
+  suppressionsFile: 'suppressions.yaml',
 } as const;
 
 /** How the auditor is deployed: one account's clusters (the default), or every account of an AWS Organization. */
@@ -92,6 +101,11 @@ export interface AuditScope {
   auditConcurrency: number;
   /** How long one cluster's audit may take before it is UNKNOWN "not finished within …". */
   clusterTimeoutSeconds: number;
+  alertOn: AlertOn;
+  /** The suppressions file deployed with the function (validated at synth), when one is configured. */
+  suppressionsFile?: string;
+  /** A suppressions object in the findings bucket the function reads at every run. */
+  suppressionsKey?: string;
 }
 
 /** Subnets and security groups for a function that must reach private-endpoint clusters. */
@@ -142,6 +156,8 @@ const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
   [ENV.concurrency, CONTEXT_KEYS.auditConcurrency],
   [ENV.clusterTimeout, CONTEXT_KEYS.clusterTimeout],
   [ORG_ENV.memberRoleName, CONTEXT_KEYS.memberRoleName],
+  [ENV.alertOn, CONTEXT_KEYS.alertOn],
+  [ENV.suppressionsKey, CONTEXT_KEYS.suppressionsKey],
 ];
 
 /** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
@@ -164,6 +180,8 @@ export function readSettings(context: ContextReader): AuditorSettings {
     timeoutSeconds: wholeNumber(context, CONTEXT_KEYS.timeout, DEFAULTS.timeoutSeconds, 1, 900),
     network: privateNetwork(context),
     ...organizationSettings(context),
+    alertOn: (text(context, CONTEXT_KEYS.alertOn) ?? AlertOn.New) as AlertOn,
+    ...suppressionSources(context),
   };
   checkWithHandler(settings);
   return settings;
@@ -230,6 +248,33 @@ function checkWithHandler(settings: AuditorSettings): void {
     const blamed = CONTEXT_OF_VARIABLE.find(([variable]) => error.message.startsWith(variable));
     throw new SettingsError(blamed ? `context ${blamed[1]}: ${error.message}` : error.message);
   }
+}
+
+/**
+ * The suppressions file (a path relative to cdk.json, where `cdk` runs), parsed now so that an entry without reason or
+ * expiry stops synth naming it instead of being deployed, and the optional bucket object.
+ */
+function suppressionSources(context: ContextReader): Pick<AuditScope, 'suppressionsFile' | 'suppressionsKey'> {
+  // Absent: the default file beside cdk.json; "" (cdk.json's way of saying "not set"): none.
+  const given = context(CONTEXT_KEYS.suppressionsFile);
+  const file = given === undefined || given === null ? DEFAULTS.suppressionsFile : text(context, CONTEXT_KEYS.suppressionsFile);
+  const key = text(context, CONTEXT_KEYS.suppressionsKey);
+  if (file !== undefined) {
+    const path = resolve(file);
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new SettingsError(`context ${CONTEXT_KEYS.suppressionsFile}: ${file}: ${readFailure(error)}`);
+    }
+    try {
+      parseSuppressions(file, content);
+    } catch (error) {
+      if (error instanceof InputError) throw new SettingsError(`context ${CONTEXT_KEYS.suppressionsFile}: ${error.message}`);
+      throw error;
+    }
+  }
+  return { ...(file !== undefined ? { suppressionsFile: resolve(file) } : {}), ...(key !== undefined ? { suppressionsKey: key } : {}) };
 }
 
 function privateNetwork(context: ContextReader): PrivateNetwork | undefined {

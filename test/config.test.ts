@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       concurrency: 4,
       roleArn: undefined,
       clusterTimeoutMs: 180_000,
+      alertOn: 'new',
+      suppressionsFile: undefined,
+      suppressionsKey: undefined,
     });
   });
 
@@ -37,10 +40,16 @@ describe('loadConfig', () => {
       [ENV.concurrency]: '8',
       [ENV.roleArn]: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
       [ENV.clusterTimeout]: '90',
+      [ENV.alertOn]: 'all',
+      [ENV.suppressionsFile]: 'suppressions.yaml',
+      [ENV.suppressionsKey]: 'config/suppressions.yaml',
     });
 
     // Assess
     expect(config).toMatchObject({
+      alertOn: 'all',
+      suppressionsFile: 'suppressions.yaml',
+      suppressionsKey: 'config/suppressions.yaml',
       prefix: 'audits/findings',
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
       regions: ['eu-west-1', 'us-east-2'],
@@ -69,6 +78,8 @@ describe('loadConfig', () => {
     [{ [ENV.clusterTimeout]: '0' }, 'CLUSTER_TIMEOUT_SECONDS is "0"; expected a whole number of seconds from 1 to 900'],
     [{ [ENV.topicArn]: 'alerts' }, 'ALERT_TOPIC_ARN is "alerts", which is not an SNS topic ARN'],
     [{ [ENV.roleArn]: 'arn:aws:iam::123456789012:user/alice' }, 'AUDITOR_ROLE_ARN is "arn:aws:iam::123456789012:user/alice", which is not an IAM role ARN'],
+    [{ [ENV.alertOn]: 'changes' }, 'ALERT_ON is "changes"; expected one of new, all'],
+    [{ [ENV.suppressionsKey]: '/config/s.yaml' }, 'SUPPRESSIONS_KEY is "/config/s.yaml": an object key has no leading /'],
   ])('rejects %j with a message naming the variable', (overrides, message) => {
     // Act
     const load = () => loadConfig({ ...BASE, ...overrides });

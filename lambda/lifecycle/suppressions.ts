@@ -158,14 +158,20 @@ function suppressionOf(entry: SuppressionEntry): FindingSuppression {
   return { reason: entry.reason, expires: entry.expires, entry: entry.id };
 }
 
+/** The ids of the entries that suppressed at least one of `findings`. */
+export function suppressionsUsed(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.flatMap((finding) => (finding.suppression ? [finding.suppression.entry] : [])))];
+}
+
 /**
  * The warnings a run owes the author of its suppressions: each expired entry (it no longer applies), and each
- * unexpired entry that suppressed none of `findings` (a typo, a fixed risk, or an entry shadowed by an earlier one).
+ * unexpired entry not among `used` (see {@link suppressionsUsed}): a typo, a fixed risk, or an entry shadowed by an
+ * earlier one.
  */
-export function suppressionWarnings(entries: readonly SuppressionEntry[], findings: readonly Finding[], observedAt: Date): string[] {
-  const used = new Set(findings.flatMap((finding) => (finding.suppression ? [finding.suppression.entry] : [])));
+export function suppressionWarnings(entries: readonly SuppressionEntry[], used: Iterable<string>, observedAt: Date): string[] {
+  const matched = new Set(used);
   return entries.flatMap((entry) => {
     if (isExpired(entry, observedAt)) return [`suppression ${entry.label} expired on ${entry.expires} and no longer applies`];
-    return used.has(entry.id) ? [] : [`suppression ${entry.label} matched no finding`];
+    return matched.has(entry.id) ? [] : [`suppression ${entry.label} matched no finding`];
   });
 }

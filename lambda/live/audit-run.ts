@@ -8,10 +8,13 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { CheckId, Status, atOrAbove, type Finding, type Severity } from '../audit/finding.js';
+import { Change, CheckId, Status, atOrAbove, type Finding, type Severity } from '../audit/finding.js';
 import type { ClusterIdentity } from '../audit/snapshot.js';
-import { buildAlert } from '../report/alert.js';
+import { annotateChanges } from '../lifecycle/changes.js';
+import { suppressionsUsed } from '../lifecycle/suppressions.js';
+import { buildAlert, type AlertOn } from '../report/alert.js';
 import { ATHENA_NAMES } from '../report/athena.js';
+import { nextState, readClusterHistory, writeClusterState, type ClusterHistory } from '../report/run-state.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
 import type { ClusterAudit, FailedCluster } from './cluster-audit.js';
@@ -23,13 +26,20 @@ export interface RunReporting {
   /** No topic: findings are stored and no alert is sent. */
   alerts?: { sns: SNSClient; topicArn: string };
   threshold: Severity;
+  /** Which failures the alert lists in full (see buildAlert). */
+  alertOn: AlertOn;
 }
 
 /** What the run keeps of one cluster once its findings are stored. */
 export interface ClusterRecord {
   cluster: ClusterIdentity;
-  /** The cluster's `control` verdict and its failures at or above the threshold: all the alert reads. */
+  /**
+   * The cluster's `control` verdict, its failures at or above the threshold and its findings resolved since the
+   * previous run: all the alert reads.
+   */
   alertFindings: Finding[];
+  /** The suppression entries that matched its findings (for the "matched no finding" warnings of the run). */
+  suppressionsUsed: string[];
   counts: Record<Status, number>;
   /** Object keys written for it. */
   keys: string[];
@@ -66,39 +76,69 @@ export interface RunReport {
 export interface ReportingEvents {
   storeFailed?(failure: FailedCluster): void;
   alertFailed?(reason: string): void;
+  /** A cluster's previous run could not be read, or its state not written: its findings say no change. */
+  historyFailed?(failure: FailedCluster): void;
 }
 
 /**
- * Stores one cluster's findings (one object) and returns what the run keeps of it. A store that fails even after the
- * SDK's retries is reported through `events.storeFailed` and recorded as the cluster's `storeFailure`; it never
- * rejects, so one cluster's store cannot stop the others.
+ * Compares one cluster's findings with its previous run (found through its state object), stores them (one object),
+ * records the run as the cluster's latest, and returns what the run keeps of it. A store that fails even after the
+ * SDK's retries is reported through `events.storeFailed` and recorded as the cluster's `storeFailure`; a history that
+ * cannot be read or recorded costs only the comparison (`events.historyFailed`): the findings are stored without a
+ * change, which the alert lists in full rather than hide. It never rejects, so one cluster cannot stop the others.
  */
 export async function storeCluster(
   audit: ClusterAudit,
   reporting: RunReporting,
   events: ReportingEvents = {},
 ): Promise<ClusterRecord> {
-  const record = clusterRecord(audit, reporting.threshold);
-  if (audit.findings.length === 0) return record;
+  const history = audit.findings.length > 0 ? await readHistory(audit, reporting, events) : undefined;
+  const findings = history ? annotateChanges(audit.findings, history.previous) : audit.findings;
+  const record = clusterRecord({ ...audit, findings }, reporting.threshold);
+  if (findings.length === 0) return record;
   try {
-    record.keys = await storeFindings(reporting.s3, reporting.store, audit.findings);
+    record.keys = await storeFindings(reporting.s3, reporting.store, findings);
   } catch (error) {
     record.storeFailure = `findings not stored: ${(error as Error).message}`;
     events.storeFailed?.({ cluster: audit.cluster, reason: record.storeFailure });
+    return record;
+  }
+  const [key] = record.keys;
+  const first = findings[0] as Finding;
+  if (history && key !== undefined) {
+    try {
+      await writeClusterState(reporting.s3, reporting.store.bucket, first.cluster, nextState(history.state, { run_id: first.run_id, observed_at: first.observed_at, key }));
+    } catch (error) {
+      events.historyFailed?.({ cluster: audit.cluster, reason: `run not recorded: ${(error as Error).message}` });
+    }
   }
   return record;
 }
 
+async function readHistory(audit: ClusterAudit, reporting: RunReporting, events: ReportingEvents): Promise<ClusterHistory | undefined> {
+  const first = audit.findings[0] as Finding;
+  try {
+    return await readClusterHistory(reporting.s3, reporting.store.bucket, first.cluster, first.run_id);
+  } catch (error) {
+    events.historyFailed?.({ cluster: audit.cluster, reason: `previous run not read: ${(error as Error).message}` });
+    return undefined;
+  }
+}
+
 /**
- * What the run keeps of one cluster's audit, before or without storing it: its control verdict and its failures at
- * or above `threshold` (all the alert reads), its counts and its failure; no keys yet.
+ * What the run keeps of one cluster's audit, before or without storing it: its control verdict, its failures at or
+ * above `threshold` and its findings resolved since the previous run (all the alert reads), the suppression entries
+ * its findings used, its counts and its failure; no keys yet.
  */
 export function clusterRecord(audit: ClusterAudit, threshold: Severity): ClusterRecord {
   return {
     cluster: audit.cluster,
     alertFindings: audit.findings.filter(
-      (finding) => finding.check_id === CheckId.Control || (finding.status === Status.Fail && atOrAbove(finding.severity, threshold)),
+      (finding) =>
+        finding.check_id === CheckId.Control ||
+        (atOrAbove(finding.severity, threshold) && (finding.status === Status.Fail || finding.change === Change.Resolved)),
     ),
+    suppressionsUsed: suppressionsUsed(audit.findings),
     counts: countByStatus(audit.findings),
     keys: [],
     ...(audit.failure === undefined ? {} : { failure: audit.failure }),
@@ -107,7 +147,8 @@ export function clusterRecord(audit: ClusterAudit, threshold: Severity): Cluster
 
 /**
  * Ends the run: when no object at all could be stored, throws {@link RunStoreError} before any alert; otherwise
- * publishes the alert if {@link buildAlert} produces one, naming the clusters that could not be audited or stored. A
+ * publishes the alert if {@link buildAlert} produces one, naming the clusters that could not be audited or stored and
+ * carrying `warnings` (suppressions expired, unmatched or not applied). A
  * failed publish is reported through `events.alertFailed` and leaves `alerted` false: the findings are stored, so the
  * run itself succeeded.
  */
@@ -116,6 +157,7 @@ export async function reportRun(
   records: readonly ClusterRecord[],
   reporting: RunReporting,
   events: ReportingEvents = {},
+  warnings: string[] = [],
 ): Promise<RunReport> {
   const keys = records.flatMap((record) => record.keys);
   const storeFailures = records.flatMap((record) =>
@@ -129,7 +171,7 @@ export async function reportRun(
     ...storeFailures,
   ];
   const findings = records.flatMap((record) => record.alertFindings);
-  const alerted = await alertIfNeeded(runId, findings, failedClusters, keys, reporting, events);
+  const alerted = await alertIfNeeded(runId, findings, failedClusters, keys, reporting, events, warnings);
   const summary: RunSummary = {
     runId,
     clusters: records.length,
@@ -161,6 +203,7 @@ async function alertIfNeeded(
   keys: string[],
   reporting: RunReporting,
   events: ReportingEvents,
+  warnings: string[],
 ): Promise<boolean> {
   if (!reporting.alerts) return false;
   const alert = buildAlert({
@@ -168,6 +211,8 @@ async function alertIfNeeded(
     findings,
     failedClusters,
     threshold: reporting.threshold,
+    alertOn: reporting.alertOn,
+    warnings,
     location: { bucket: reporting.store.bucket, prefix: reporting.store.prefix, keys },
     athena: ATHENA_NAMES,
   });

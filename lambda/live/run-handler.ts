@@ -15,6 +15,8 @@ import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
 import type { AuditDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
+import { runSuppressions } from './run-suppressions.js';
+import { suppressionMatcher, suppressionWarnings } from '../lifecycle/suppressions.js';
 
 /** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
 export const RunMetric = {
@@ -84,11 +86,14 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
     try {
       const regions = invocation.regions ?? config.regions;
       logger.info('audit started', { kind: invocation.kind, regions, clusters: invocation.clusters ?? 'all matching' });
+      const suppressions = await runSuppressions(config, deps.s3);
+      for (const problem of suppressions.problems) logger.error('suppressions not applied', { reason: problem });
       const reporting: RunReporting = {
         s3: deps.s3,
         store: { bucket: config.bucket, prefix: config.prefix, ...(invocation.time ? { runTime: invocation.time } : {}) },
         ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
         threshold: config.alertThreshold,
+        alertOn: config.alertOn,
       };
       const events: ReportingEvents = {
         storeFailed: (failure) => logger.error('findings not stored', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
@@ -96,6 +101,8 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
           logger.error('alert not sent', { reason });
           metrics.addMetric(RunMetric.AlertFailures, MetricUnit.Count, 1);
         },
+        historyFailed: (failure) =>
+          logger.warn('not compared with the previous run', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
       };
       records = await auditEksFleet(
         {
@@ -109,6 +116,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
             runId: invocation.runId,
             observedAt: started,
             excludedNamespaces: config.excludedNamespaces,
+            ...(suppressions.entries.length > 0 ? { suppress: suppressionMatcher(suppressions.entries, started) } : {}),
             collect: { ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
             deadline: runDeadline(config.clusterTimeoutMs, context, deps.runMarginMs ?? RUN_MARGIN_MS),
           },
@@ -118,7 +126,9 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
           return storeCluster(audit, reporting, events);
         },
       );
-      report = await reportRun(invocation.runId, records, reporting, events);
+      const suppressionNotes = suppressionWarnings(suppressions.entries, records.flatMap((record) => record.suppressionsUsed), started);
+      for (const note of suppressionNotes) logger.warn('suppression', { reason: note });
+      report = await reportRun(invocation.runId, records, reporting, events, [...suppressions.problems, ...suppressionNotes]);
       logger.info('audit finished', { summary: report.summary });
       return report.summary;
     } catch (error) {

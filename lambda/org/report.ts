@@ -88,6 +88,7 @@ export function createReportHandler(deps: ReportDependencies): (event: unknown) 
       store: { bucket: deps.config.bucket, prefix: deps.config.prefix },
       ...(deps.config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: deps.config.topicArn } } : {}),
       threshold: deps.config.alertThreshold,
+      alertOn: deps.config.alertOn,
     };
     const records = await readRecords(deps.s3, reporting, entries);
     const { summary } = await reportRun(plan.runId, records, reporting, { ...(deps.alertFailed ? { alertFailed: deps.alertFailed } : {}) });

@@ -2,10 +2,10 @@
  * The run's alert: one plain-text message for people (email, chat) grouped by cluster, with a short subject and two
  * message attributes for subscription filters. Building it is pure; `sns-alert.ts` delivers it.
  */
-import { CONTROL_ID, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
+import { CONTROL_ID, Change, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
 import { runFailuresQuery } from './athena.js';
 import { PARTITION_KEY } from './store-layout.js';
-import { clusterKey, compareText, rank, resourceLabel, summarize, type ClusterSummary } from './summary.js';
+import { clusterKey, compareText, rank, resourceLabel, summarize, type CheckFailures, type ClusterSummary } from './summary.js';
 
 /** A cluster as the alert names it: findings' clusters (`account_id`) and collection's ClusterIdentity (`accountId`) both fit. */
 export interface AlertCluster {
@@ -15,6 +15,13 @@ export interface AlertCluster {
   accountId?: string | null;
 }
 
+/**
+ * Which failures the alert lists in full: `new` those that were not failing in the cluster's previous run (and those
+ * whose history is unknown), with ongoing ones as counts per check and resolved ones as a count; `all` every failure.
+ */
+export const AlertOn = { New: 'new', All: 'all' } as const;
+export type AlertOn = (typeof AlertOn)[keyof typeof AlertOn];
+
 /** Everything one run's alert reports. */
 export interface AlertInput {
   runId: string;
@@ -23,6 +30,9 @@ export interface AlertInput {
   failedClusters: Array<{ cluster: AlertCluster; reason: string }>;
   /** Failures below this severity do not alert. */
   threshold: Severity;
+  alertOn: AlertOn;
+  /** Lines about the run itself for the reader (an expired suppression, one that matched nothing). */
+  warnings?: string[];
   /** Where the run's findings were stored: bucket, prefix and the object keys written. */
   location: { bucket: string; prefix: string; keys: string[] };
   /** The Glue table and workgroup, for the ready-to-paste query; left out of the message when absent. */
@@ -54,39 +64,59 @@ const MAX_NOT_AUDITED_LISTED = 50;
 const MAX_OBJECTS_LISTED = 10;
 
 /**
- * Builds the run's alert, or `undefined` when no finding at or above `threshold` failed and every cluster was
- * audited. The body lists each cluster with its control verdict and its top failures (Medium first, then in check
- * order), each check's remediation once; then the clusters that could not be audited and why; then where the full
- * findings are and a query for this run. However many findings there are, the body stays under
- * {@link MAX_MESSAGE_BYTES}, ending the list with "… and N more failures"; text is only ever cut between characters.
+ * Builds the run's alert, or `undefined` when nothing calls for one: no failure at or above `threshold` to list
+ * (with `alertOn: new`, no new one) and every cluster audited. Suppressed failures never alert; they are counted in
+ * one line. The body lists each cluster with its control verdict, its ongoing failures counted per check (`new`), and
+ * its listed failures (Medium first, then in check order), each with its remediation; then the clusters that could
+ * not be audited and why; then where the full findings are and a query for this run. However many findings there
+ * are, the body stays under {@link MAX_MESSAGE_BYTES}, ending the list with "… and N more failures"; text is only
+ * ever cut between characters.
  */
 export function buildAlert(input: AlertInput): Alert | undefined {
   // The control roll-up is each cluster's verdict line, not one more failure: counting it would count twice.
-  const failures = input.findings.filter(
-    (finding) =>
-      finding.status === Status.Fail &&
-      finding.check_id !== CheckId.Control &&
-      atOrAbove(finding.severity, input.threshold),
+  const reportable = input.findings.filter(
+    (finding) => finding.check_id !== CheckId.Control && atOrAbove(finding.severity, input.threshold),
   );
+  const failing = reportable.filter((finding) => finding.status === Status.Fail);
+  const unsuppressed = failing.filter((finding) => finding.suppression === null);
+  const lifecycle: Lifecycle = {
+    alertOn: input.alertOn,
+    suppressed: failing.length - unsuppressed.length,
+    ongoing: input.alertOn === AlertOn.New ? unsuppressed.filter((finding) => finding.change === Change.Ongoing) : [],
+    resolved: reportable.filter((finding) => finding.change === Change.Resolved).length,
+  };
+  // With alertOn new, a failure whose history is unknown (change null) is listed: never hidden for want of a history.
+  const failures = input.alertOn === AlertOn.New ? unsuppressed.filter((finding) => finding.change !== Change.Ongoing) : unsuppressed;
   if (failures.length === 0 && input.failedClusters.length === 0) return undefined;
 
-  const clusters = worstFirst(summarize(input.findings, (finding) => atOrAbove(finding.severity, input.threshold)));
+  const listed = new Set(failures);
+  const clusters = worstFirst(summarize(input.findings, (finding) => listed.has(finding)));
+  const ongoing = new Map(summarize(lifecycle.ongoing).map((summary) => [summary.key, summary.failures]));
   const clusterCount = new Set([
     ...clusters.map((cluster) => cluster.key),
     ...input.failedClusters.map(({ cluster }) => alertClusterKey(cluster)),
   ]).size;
-  const header = headerLines(input, failures, clusterCount);
+  const header = [...headerLines(input, failures, clusterCount, lifecycle), ...warningLines(input.warnings ?? [])];
   const tail = [...notAuditedLines(input.failedClusters), ...locationLines(input)];
   const detail = fitEntries(
-    clusters.flatMap(clusterEntries),
+    clusters.flatMap((cluster) => clusterEntries(cluster, ongoing.get(cluster.key) ?? [])),
     MAX_MESSAGE_BYTES - byteLength(`${[...header, '', '', ...tail].join('\n')}\n`),
   );
 
   return {
-    subject: subjectLine(failures, input.failedClusters.length, clusterCount),
+    subject: subjectLine(failures, input.failedClusters.length, clusterCount, input.alertOn),
     message: `${[...header, '', ...detail, '', ...tail].join('\n')}\n`,
     attributes: { severity: highestSeverity(failures), control_id: CONTROL_ID },
   };
+}
+
+/** What the run changed, as the header counts it. */
+interface Lifecycle {
+  alertOn: AlertOn;
+  suppressed: number;
+  /** Failures of the previous run still failing (`alertOn: new` only; they are counted, not listed). */
+  ongoing: Finding[];
+  resolved: number;
 }
 
 const STATUS_ORDER: readonly string[] = [Status.Fail, Status.Unknown, Status.Pass];
@@ -109,14 +139,18 @@ interface Entry {
 }
 
 /**
- * The cluster's verdict line, then per check: its failures (top ones listed) and the remediation of each listed
+ * The cluster's verdict line, its ongoing failures counted per check, then per listed check: its failures (top ones listed) and the remediation of each listed
  * failure, said once for the failures that share it.
  */
-function clusterEntries(summary: ClusterSummary): Entry[] {
+function clusterEntries(summary: ClusterSummary, ongoing: CheckFailures[]): Entry[] {
   const verdict = summary.control
     ? `${summary.control.status}: ${field(summary.control.message)}`
     : 'no control verdict in the findings';
   const entries: Entry[] = [{ text: `${clusterLabel(summary.cluster)}: ${verdict}`, failures: 0 }];
+  if (ongoing.length > 0) {
+    const counts = ongoing.map((check) => `${check.checkId} ${check.failures.length}`);
+    entries.push({ text: `  Still failing since the previous run (not listed again): ${counts.join(', ')}`, failures: 0 });
+  }
   for (const check of summary.failures) {
     const count = check.failures.length === 1 ? '1 failure' : `${check.failures.length} failures`;
     entries.push({ text: `  [${check.severity}] ${check.checkId}: ${count}`, failures: 0 });
@@ -162,15 +196,29 @@ function overflowLine(failures: number): string {
   return `… and ${failures} more failures (all are in the findings below)`;
 }
 
-function headerLines(input: AlertInput, failures: Finding[], clusterCount: number): string[] {
+function headerLines(input: AlertInput, failures: Finding[], clusterCount: number, lifecycle: Lifecycle): string[] {
   const counts = severityCounts(failures);
-  const failed = failures.length === 0 ? 'no failures' : `${plural(failures.length, 'failure')} (${counts})`;
+  const adjective = lifecycle.alertOn === AlertOn.New ? 'new ' : '';
+  const noun = failures.length === 1 ? 'failure' : 'failures';
+  const failed = failures.length === 0 ? `no ${adjective}failures` : `${failures.length} ${adjective}${noun} (${counts})`;
+  const changes = [
+    ...(lifecycle.alertOn === AlertOn.New ? [`${lifecycle.ongoing.length} still failing`, `${lifecycle.resolved} resolved since the previous run`] : []),
+    ...(lifecycle.suppressed > 0 ? [`${lifecycle.suppressed} suppressed (accepted risks, not listed)`] : []),
+  ];
   return [
     `CIS EKS "Ensure Network Policy is Enabled and set as appropriate" (Kubescape ${CONTROL_ID}), ` +
       `audit run ${field(input.runId)}`,
     `${plural(clusterCount, 'cluster')}: ${failed} at or above ${input.threshold}, ` +
       `${input.failedClusters.length} not audited.`,
+    ...(changes.length > 0 ? [`${changes.join(', ')}.`] : []),
   ];
+}
+
+function warningLines(warnings: string[]): string[] {
+  if (warnings.length === 0) return [];
+  const listed = warnings.slice(0, MAX_NOT_AUDITED_LISTED).map((warning) => `  - ${field(warning)}`);
+  const hidden = warnings.length - listed.length;
+  return ['', 'Warnings:', ...listed, ...(hidden > 0 ? [`  … and ${hidden} more warnings (in the function's log)`] : [])];
 }
 
 function notAuditedLines(failedClusters: AlertInput['failedClusters']): string[] {
@@ -210,9 +258,10 @@ function locationLines(input: AlertInput): string[] {
   ];
 }
 
-function subjectLine(failures: Finding[], notAudited: number, clusterCount: number): string {
+function subjectLine(failures: Finding[], notAudited: number, clusterCount: number, alertOn: AlertOn): string {
+  const noun = `${alertOn === AlertOn.New ? 'new ' : ''}${failures.length === 1 ? 'failure' : 'failures'}`;
   const parts = [
-    ...(failures.length > 0 ? [`${severityCounts(failures)} ${failures.length === 1 ? 'failure' : 'failures'}`] : []),
+    ...(failures.length > 0 ? [`${severityCounts(failures)} ${noun}`] : []),
     ...(notAudited > 0 ? [`${notAudited} not audited`] : []),
   ];
   return `[${CONTROL_ID}] ${plural(clusterCount, 'cluster')}: ${parts.join(', ')}`.slice(0, MAX_SUBJECT_LENGTH);

@@ -35,6 +35,6 @@ export function findingsObjectKey(prefix: string, observedAt: Date, runId: strin
 }
 
 /** Keeps keys portable across S3, local file systems and Athena: anything unusual becomes `_`. */
-function safeKeyPart(part: string): string {
+export function safeKeyPart(part: string): string {
   return part.replace(/[^A-Za-z0-9._-]/g, '_');
 }

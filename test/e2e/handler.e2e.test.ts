@@ -52,9 +52,9 @@ const savedEnv = { ...process.env };
 let logged: string;
 let summary: RunSummary;
 
-/** Lists every findings object, reads it back, gunzips and parses it. */
+/** Lists every findings object (the state objects beside them left out), reads it back, gunzips and parses it. */
 async function storedFindings(): Promise<Map<string, Finding[]>> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket }));
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket, Prefix: 'findings/' }));
   const objects = new Map<string, Finding[]>();
   for (const { Key } of listed.Contents ?? []) {
     const object = await s3.send(new GetObjectCommand({ Bucket: s3Server.bucket, Key }));
@@ -69,7 +69,7 @@ async function startSnsGate(target: string): Promise<Server> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
-      objectsAtPublish.push((await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket }))).KeyCount ?? 0);
+      objectsAtPublish.push((await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket, Prefix: 'findings/' }))).KeyCount ?? 0);
       const forwarded = await fetch(target, { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body: Buffer.concat(chunks) });
       response.writeHead(forwarded.status, { 'content-type': forwarded.headers.get('content-type') ?? 'text/xml' });
       response.end(Buffer.from(await forwarded.arrayBuffer()));

@@ -34,6 +34,8 @@ beforeAll(() => {
     excludedNamespaces: 'kube-system,monitoring',
     alertThreshold: 'Low',
     retentionDays: '90',
+    alertOn: 'all',
+    suppressionsKey: 'config/suppressions.yaml',
   }));
   const resultsBucket = stack.athena.node.findChild('Results') as { node: { defaultChild?: unknown } };
   ids = {
@@ -48,6 +50,11 @@ beforeAll(() => {
     logs: logicalId(stack, stack.auditor.node.findChild('Logs') as { node: { defaultChild?: unknown } }),
   };
 });
+
+/** The ARN of objects of the findings bucket under `path` (`/findings/*`). */
+function bucketObjects(path: string) {
+  return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, path]] };
+}
 
 function properties(type: string, id: string): Record<string, any> {
   return template.findResources(type)[id]?.Properties;
@@ -87,6 +94,9 @@ describe('the auditor function', () => {
       AUDIT_CONCURRENCY: '4',
       CLUSTER_TIMEOUT_SECONDS: '180',
       AUDITOR_ROLE_ARN: { 'Fn::GetAtt': [ids.role, 'Arn'] },
+      ALERT_ON: 'all',
+      SUPPRESSIONS_FILE: 'suppressions.yaml',
+      SUPPRESSIONS_KEY: 'config/suppressions.yaml',
       POWERTOOLS_SERVICE_NAME: 'eks-netpol-auditor',
       POWERTOOLS_METRICS_NAMESPACE: 'EksNetpolAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -186,8 +196,15 @@ describe('the function role', () => {
         Sid: 'WriteFindings',
         Effect: 'Allow',
         Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, '/findings/*']] },
+        Resource: [bucketObjects('/findings/*'), bucketObjects('/state/*')],
       },
+      {
+        Sid: 'ReadHistory',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [bucketObjects('/findings/*'), bucketObjects('/state/*'), bucketObjects('/config/suppressions.yaml')],
+      },
+      { Sid: 'TellMissingObjects', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [ids.bucket, 'Arn'] } },
       { Sid: 'PublishAlert', Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: ids.topic } },
       {
         Sid: 'EncryptAlert',

@@ -78,6 +78,8 @@ describe('cdk synth', () => {
     // Assess
     expect(readFileSync(join(bundle, 'index.mjs'), 'utf8').startsWith(HANDLER_BUNDLE.banner)).toBe(true);
     expect(existsSync(join(bundle, 'index.mjs.map'))).toBe(true);
+    // The suppressions file beside cdk.json travels with the code, where SUPPRESSIONS_FILE names it.
+    expect(readFileSync(join(bundle, 'suppressions.yaml'), 'utf8')).toBe(readFileSync(join(PROJECT_ROOT, 'suppressions.yaml'), 'utf8'));
     expect(load.stdout.trim().split('\n').at(-1)).toBe('function');
   });
 

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../lambda/audit/finding.js';
+import { PROJECT_ROOT } from '../../lib/handler-bundle.js';
 import { buildAuditorApp } from '../../lib/auditor-app.js';
 import { readSettings, SettingsError, type ContextKey } from '../../lib/settings.js';
 import { cdkJsonContext, TEST_ENV, testApp } from './support/auditor-app.js';
@@ -31,6 +33,8 @@ describe('readSettings', () => {
       memorySize: 1536,
       timeoutSeconds: 600,
       network: undefined,
+      alertOn: 'new',
+      suppressionsFile: join(PROJECT_ROOT, 'suppressions.yaml'),
     });
   });
 
@@ -116,6 +120,14 @@ describe('readSettings', () => {
     ['a malformed VPC id', { vpcId: 'vpc-xyz', subnetIds: 'subnet-0123456789abcdef0' }, "context vpcId: 'vpc-xyz' is not a VPC id"],
     ['a malformed subnet id', { subnetIds: 'subnet-1' }, "context subnetIds: 'subnet-1' is not a subnet id"],
     ['a malformed security group', { securityGroupIds: 'default' }, "context securityGroupIds: 'default' is not a security group id"],
+    ['an unknown alertOn', { alertOn: 'changes' }, 'context alertOn: ALERT_ON is "changes"; expected one of new, all'],
+    ['a suppressions file that is not there', { suppressionsFile: 'no-such.yaml' }, 'context suppressionsFile: no-such.yaml: no such file'],
+    [
+      'a suppression entry without expiry',
+      { suppressionsFile: 'test/lib/fixtures/suppressions-without-expiry.yaml' },
+      'context suppressionsFile: test/lib/fixtures/suppressions-without-expiry.yaml: entry 1 (namespace analytics): no expires',
+    ],
+    ['a suppressions key with a leading slash', { suppressionsKey: '/s.yaml' }, 'context suppressionsKey: SUPPRESSIONS_KEY is "/s.yaml"'],
   ])('rejects %s, naming the context key', (_, overrides, message) => {
     // Act
     const read = () => settingsWith(overrides);

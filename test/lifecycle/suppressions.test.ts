@@ -1,7 +1,7 @@
 import { CheckId, DEFAULT_EXCLUDED_NAMESPACES, Status, type Finding, type SuppressionSubject } from '../../lambda/audit/finding.js';
 import { auditSnapshot } from '../../lambda/audit/index.js';
 import { InputError, loadOfflineSnapshot } from '../../lambda/collect/offline.js';
-import { parseSuppressions, suppressionMatcher, suppressionWarnings } from '../../lambda/lifecycle/suppressions.js';
+import { parseSuppressions, suppressionMatcher, suppressionWarnings, suppressionsUsed } from '../../lambda/lifecycle/suppressions.js';
 import { finding } from '../report/fixtures.js';
 
 const OBSERVED_AT = new Date('2026-06-01T06:00:00Z');
@@ -148,7 +148,7 @@ describe('suppressionWarnings', () => {
     const findings: Finding[] = [finding({ suppression: { reason: 'r', expires: '2026-12-31', entry: 'suppressions.yaml#2' } }), finding()];
 
     // Act
-    const warnings = suppressionWarnings(list, findings, OBSERVED_AT);
+    const warnings = suppressionWarnings(list, suppressionsUsed(findings), OBSERVED_AT);
 
     // Assess
     expect(warnings).toEqual([

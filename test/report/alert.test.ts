@@ -5,7 +5,7 @@ import { finding, findingCluster } from './fixtures.js';
 const LOCATION = { bucket: 'audit-bucket', prefix: 'findings', keys: ['findings/dt=2024-05-01/run-1-123456789012-eu-west-1-prod.jsonl.gz'] };
 
 function input(overrides: Partial<AlertInput>): AlertInput {
-  return { runId: 'run-1', findings: [], failedClusters: [], threshold: 'Medium', location: LOCATION, ...overrides };
+  return { runId: 'run-1', findings: [], failedClusters: [], threshold: 'Medium', alertOn: 'all', location: LOCATION, ...overrides };
 }
 
 function control(cluster: string, status: Finding['status'], message: string): Finding {

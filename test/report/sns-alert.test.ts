@@ -65,6 +65,7 @@ describe('publishAlert through the SNS Query protocol', () => {
       findings,
       failedClusters: [],
       threshold: 'Medium',
+      alertOn: 'all',
       location: { bucket: 'audit', prefix: 'findings', keys: [] },
     })!;
 
