@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 async function storedKeys(s3: S3Client): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket }));
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: s3Server.bucket, Prefix: 'findings/' }));
   return (listed.Contents ?? []).map((object) => object.Key as string).sort();
 }
 
