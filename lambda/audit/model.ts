@@ -35,8 +35,10 @@ export interface AuditModel {
   policiesByNamespace: Map<string, PolicyView[]>;
   /** Every policy: the namespaced ones of audited namespaces, then the cluster-scoped ones. */
   policies: PolicyView[];
-  /** The policies selecting each running non-host-network pod, counted or not (absent: none selects it). */
+  /** The namespace policies selecting each running non-host-network pod, counted or not (absent: none selects it). */
   policiesSelecting: Map<Pod, PolicyView[]>;
+  /** The policies of any scope that select each running non-host-network pod but do not count (see `counts`). */
+  uncountedSelecting: Map<Pod, PolicyView[]>;
   /** The isolation of each running non-host-network pod of an audited namespace. */
   isolation: Map<Pod, PodIsolation>;
   /** The isolation of each audited namespace (and of each namespace with running pods). */
@@ -106,6 +108,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const policiesByNamespace = new Map<string, PolicyView[]>();
   const clusterPolicies: PolicyView[] = [];
   const policiesSelecting = new Map<Pod, PolicyView[]>();
+  const uncountedSelecting = new Map<Pod, PolicyView[]>();
   const tierRulesOf = new Map<Pod, AppliedTierRule[]>();
   const namespaceTierRules = new Map<string, AppliedTierRule[]>();
   for (const api of POLICY_APIS) {
@@ -117,6 +120,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
         const view = viewPolicy(api, object, facts, pods.filter((pod) => facts.subject.selectsPod(pod)), context);
         push(policiesByNamespace, namespaceOf(object), view);
         for (const pod of view.selected) push(policiesSelecting, pod, view);
+        if (!view.counts) for (const pod of view.selected) push(uncountedSelecting, pod, view);
       }
       continue;
     }
@@ -126,7 +130,10 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       const matched = applied.flatMap((name) => (podsByNamespace.get(name) ?? []).filter((pod) => facts.subject.selectsPod(pod)));
       const view = viewPolicy(api, object, facts, matched, context);
       clusterPolicies.push(view);
-      if (!view.counts) continue;
+      if (!view.counts) {
+        for (const pod of view.selected) push(uncountedSelecting, pod, view);
+        continue;
+      }
       // Rules on every pod of a namespace are kept once per namespace, so a cluster-wide subject costs no per-pod list.
       for (const rule of view.tierRules) {
         if (view.subject.everyPod) for (const name of applied) push(namespaceTierRules, name, { view, rule });
@@ -143,6 +150,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     policiesByNamespace,
     policies: [...[...policiesByNamespace.values()].flat(), ...clusterPolicies],
     policiesSelecting,
+    uncountedSelecting,
     isolation: podIsolation(runningPods, policiesSelecting, (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])], modes),
     namespaceIsolation: new Map(
       reachable.map((name) => [name, namespaceIsolation(policiesByNamespace.get(name) ?? [], namespaceTierRules.get(name) ?? [], modes)]),

@@ -19,6 +19,9 @@ export const CASE_OBSERVED_AT = new Date('2025-06-02T06:00:00.000Z');
 
 const EXPECTED_FILE = 'expected.json';
 const OPTIONS_FILE = 'options.json';
+const BASE_FILE = 'base.json';
+/** Shared captures a case names in its base.json (the kube-system objects of an engine), one file each. */
+export const BASES_DIR = join(CASES_DIR, '_base');
 const EKS_CLUSTER_FILE = 'eks-cluster.json';
 const ADDON_FILE = /^addon-.+\.json$/;
 const KUBE_FILE = /\.(json|ya?ml)$/;
@@ -57,17 +60,32 @@ export function listCases(): string[] {
     .sort();
 }
 
-/** Sorts a case folder's files into the loader's sources: `eks-cluster.json`, `addon-*.json`, and the kube files. */
+/**
+ * Sorts a case folder's files into the loader's sources: `eks-cluster.json`, `addon-*.json`, and the kube files, then
+ * the shared captures its `base.json` names (`{"base": ["vpc-cni"]}` reads `_base/vpc-cni.json`), after the case's own
+ * files so that the first of those still names the cluster.
+ */
 export function caseSources(dir: string): CaseSources {
   const files = readdirSync(dir).sort();
   const kube = files.filter(
-    (file) => KUBE_FILE.test(file) && ![EXPECTED_FILE, OPTIONS_FILE, EKS_CLUSTER_FILE].includes(file) && !ADDON_FILE.test(file),
+    (file) => KUBE_FILE.test(file) && ![EXPECTED_FILE, OPTIONS_FILE, EKS_CLUSTER_FILE, BASE_FILE].includes(file) && !ADDON_FILE.test(file),
   );
   return {
-    kube: kube.map((file) => join(dir, file)),
+    kube: [...kube.map((file) => join(dir, file)), ...baseCaptures(dir)],
     ...(files.includes(EKS_CLUSTER_FILE) ? { eksCluster: join(dir, EKS_CLUSTER_FILE) } : {}),
     eksAddons: files.filter((file) => ADDON_FILE.test(file)).map((file) => join(dir, file)),
   };
+}
+
+function baseCaptures(dir: string): string[] {
+  const file = join(dir, BASE_FILE);
+  if (!existsSync(file)) return [];
+  const content = readJson(file);
+  const names = isRecord(content) ? content.base : undefined;
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string' && existsSync(join(BASES_DIR, `${name}.json`)))) {
+    throw new Error(`${file}: expected {"base": [<name of a file in test/cases/_base, without .json>, …]}`);
+  }
+  return names.map((name) => join(BASES_DIR, `${name}.json`));
 }
 
 /** The audit options of a case: the fixed run identity, and `options.json`'s excluded namespaces or the defaults. */

@@ -37,7 +37,7 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
   const uncovered = pods.filter((_, index) => !isolations[index].isolated).map((pod) => pod.metadata.name);
   const selecting = pods.flatMap((pod) => model.policiesSelecting.get(pod) ?? []);
   const isolatingNames = distinct(selecting.filter((view) => view.counts && view.isolates.includes(direction)).map((view) => view.name));
-  const inert = distinct(selecting.filter((view) => !view.counts));
+  const inert = distinct(pods.flatMap((pod) => model.uncountedSelecting.get(pod) ?? []));
   const isolatedBy = distinct(isolations.flatMap((isolation) => isolation.by));
   const open = distinct(isolations.flatMap((isolation) => (isolation.open ? [isolation.open] : [])));
   const namespacePolicies = model.policiesByNamespace.get(workload.namespace) ?? [];
