@@ -29,7 +29,7 @@ describe('a 403 on one policy API, live', () => {
       spec: { policyRef: { name: 'default-deny', namespace: 'shop' } },
     };
     const kube = { ...offline.kube, applicationNetworkPolicies: [], policyEndpoints: [endpoint], clusterPolicyEndpoints: [], nodeClasses: [], awsClusterNetworkPolicies: undefined };
-    server = await startKubeApiServer({ inventory: kube });
+    server = await startKubeApiServer({ inventory: kube, served: { awsClusterNetworkPolicies: true } });
     const live = await collectKubeInventory(kubeConfigFor(server));
     findings = auditSnapshot({ ...offline, ...collectedSnapshot(live), problems: live.problems }, caseOptions(CASE));
   });
