@@ -70,12 +70,11 @@ export class KubeHttp {
       if (next.origin !== this.origin) {
         throw new KubeHttpError({
           type: FailureType.Redirect,
-          status: answer.status,
           detail: `the API server redirected GET ${path} to ${redactSecrets(next.origin)}, another origin than ${this.origin}: not followed, so the credentials stay with the cluster`,
         });
       }
       if (hops >= MAX_REDIRECTS) {
-        throw new KubeHttpError({ type: FailureType.Redirect, status: answer.status, detail: `GET ${path} was redirected more than ${MAX_REDIRECTS} times` });
+        throw new KubeHttpError({ type: FailureType.Redirect, detail: `GET ${path} was redirected more than ${MAX_REDIRECTS} times` });
       }
       target = next;
     }
@@ -121,7 +120,7 @@ export class KubeHttp {
   }
 }
 
-type Answer = { kind: 'body'; body: Buffer; contentType: string } | { kind: 'redirect'; status: number; location: string };
+type Answer = { kind: 'body'; body: Buffer; contentType: string } | { kind: 'redirect'; location: string };
 
 /** Reads a response: its body within `maxBytes` for a 2xx, its location for a redirect, a failure for the rest. */
 async function readAnswer(response: IncomingMessage, maxBytes: number, path: string): Promise<Answer> {
@@ -129,7 +128,7 @@ async function readAnswer(response: IncomingMessage, maxBytes: number, path: str
   const location = response.headers.location;
   if (status >= 300 && status < 400 && location) {
     response.resume();
-    return { kind: 'redirect', status, location };
+    return { kind: 'redirect', location };
   }
   const declared = Number(response.headers['content-length']);
   const ok = status >= 200 && status < 300;
@@ -140,7 +139,7 @@ async function readAnswer(response: IncomingMessage, maxBytes: number, path: str
   }
   const body = await readBody(response, limit, ok, path);
   if (Number.isFinite(declared) && body.length < declared && (ok || body.length < limit)) {
-    throw new KubeHttpError({ type: FailureType.Truncated, status, detail: `the answer was cut short: ${body.length} of ${declared} bytes` });
+    throw new KubeHttpError({ type: FailureType.Truncated, detail: `the answer was cut short: ${body.length} of ${declared} bytes` });
   }
   if (!ok) throw new KubeHttpError(httpFailure(status, headerMap(response), body.toString('utf8')));
   return { kind: 'body', body, contentType: String(response.headers['content-type'] ?? '') };
@@ -182,7 +181,7 @@ function readBody(response: IncomingMessage, limit: number, abandonOverLimit: bo
     const cut = (): void => {
       if (done) return;
       done = true;
-      reject(new KubeHttpError({ type: FailureType.Truncated, status: response.statusCode, detail: `the connection closed after ${length} bytes of the answer` }));
+      reject(new KubeHttpError({ type: FailureType.Truncated, detail: `the connection closed after ${length} bytes of the answer` }));
     };
     response.on('aborted', cut);
     response.on('error', cut);

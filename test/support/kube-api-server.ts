@@ -39,7 +39,36 @@ export interface KubeFault {
   delayMs?: number;
   /** The fault applies to the first `times` requests to the path, then the path answers normally. Default: all. */
   times?: number;
+  /** A misbehaving answer instead of the normal one (see {@link FaultMode}); `status` is ignored when set. */
+  mode?: FaultMode;
+  /** `redirect`: where to (an absolute URL); `oversized`: how many bytes the page has. */
+  redirectTo?: string;
+  bytes?: number;
 }
+
+/**
+ * Answers a misbehaving server or proxy gives (issue 9's fault list):
+ * - `continue-forever`: a list page with no items and a new `continue` token every time;
+ * - `same-continue`: a list page whose `continue` token is always the same;
+ * - `cut-body`: a `Content-Length` twice the body sent, then the connection closed;
+ * - `html`: `200` with an HTML login page; `status-200`: `200` with a `Status` body;
+ * - `wrong-list-kind`: a `NamespaceList` whatever was asked; `wrong-item-kind`: the list with a `Secret` item;
+ * - `bad-item`: the list with one more item whose `metadata` is `null`;
+ * - `redirect`: `302` to `redirectTo`; `oversized`: a `200` list of `bytes` bytes, streamed;
+ * - `slow-body`: headers, then one byte a second.
+ */
+export type FaultMode =
+  | 'continue-forever'
+  | 'same-continue'
+  | 'cut-body'
+  | 'html'
+  | 'status-200'
+  | 'wrong-list-kind'
+  | 'wrong-item-kind'
+  | 'bad-item'
+  | 'redirect'
+  | 'oversized'
+  | 'slow-body';
 
 /** How the server behaves. */
 export interface KubeApiServerOptions {
@@ -152,6 +181,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const fault = activeFault(options.faults ?? [], url.pathname, faultCalls);
     const delay = (options.latencyMs ?? 0) + (fault?.delayMs ?? 0);
     if (delay > 0) await later(delay);
+    if (fault?.mode && bearer !== undefined && accepts(bearer)) {
+      // The normal answer from the first page: a misbehaving page is built on it whatever token the client sent.
+      const { continue: _token, ...firstPage } = entry.query;
+      entry.status = await misbehave(fault, route(options.inventory, options.served ?? {}, { ...entry, query: firstPage }), response, later);
+      return;
+    }
     const answer =
       bearer === undefined || !accepts(bearer)
         ? statusAnswer(401, 'Unauthorized')
@@ -210,6 +245,72 @@ function activeFault(faults: readonly KubeFault[], path: string, calls: Map<Kube
   const fault = faults.find((candidate) => candidate.path === path && (calls.get(candidate) ?? 0) < (candidate.times ?? Infinity));
   if (fault) calls.set(fault, (calls.get(fault) ?? 0) + 1);
   return fault;
+}
+
+/** Writes the misbehaving answer of `fault` (the normal answer was `normal`); returns the status sent. */
+async function misbehave(fault: KubeFault, normal: Answer, response: ServerResponse, later: (ms: number) => Promise<void>): Promise<number> {
+  const body = normal.body as { kind?: string; apiVersion?: string; metadata?: Record<string, unknown>; items?: unknown[] };
+  const json = (status: number, value: unknown): number => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(value));
+    return status;
+  };
+  switch (fault.mode) {
+    case 'continue-forever':
+      return json(200, { ...body, items: [], metadata: { continue: `page-${Math.random().toString(36).slice(2)}` } });
+    case 'same-continue':
+      return json(200, { ...body, metadata: { continue: 'the-same-token' } });
+    case 'wrong-list-kind':
+      return json(200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [] });
+    case 'wrong-item-kind':
+      return json(200, { ...body, items: [...(body.items ?? []), { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'db', namespace: 'shop' } }] });
+    case 'bad-item':
+      return json(200, { ...body, items: [...(body.items ?? []), { metadata: null }] });
+    case 'status-200':
+      return json(200, statusAnswer(500, 'etcdserver: request timed out').body);
+    case 'html':
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body>Please sign in</body></html>');
+      return 200;
+    case 'redirect':
+      response.writeHead(302, { location: fault.redirectTo ?? '/' });
+      response.end();
+      return 302;
+    case 'cut-body': {
+      const text = JSON.stringify(body);
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(text.length * 2) });
+      response.write(text);
+      await later(20);
+      response.socket?.destroy();
+      return 200;
+    }
+    case 'oversized': {
+      // A valid list whose one item carries a huge annotation, streamed in 1 MiB chunks as a server would send it.
+      const total = fault.bytes ?? 2 ** 20;
+      const head = `{"kind":"${body.kind}","apiVersion":"${body.apiVersion}","metadata":{},"items":[{"metadata":{"name":"big","annotations":{"x":"`;
+      const tail = '"}}}]}';
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = 'x'.repeat(2 ** 20);
+      response.write(head);
+      for (let sent = head.length + tail.length; sent < total && !response.destroyed; sent += chunk.length) {
+        if (!response.write(chunk.slice(0, Math.min(chunk.length, total - sent)))) await new Promise((resolve) => { response.once('drain', resolve); response.once('close', resolve); });
+      }
+      response.end(tail);
+      return 200;
+    }
+    case 'slow-body': {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      for (const character of JSON.stringify(body)) {
+        if (response.destroyed) break;
+        response.write(character);
+        await later(1000);
+      }
+      response.end();
+      return 200;
+    }
+    default:
+      return json(500, statusAnswer(500, `unknown fault mode ${String(fault.mode)}`).body);
+  }
 }
 
 function faultAnswer(fault: KubeFault, path: string): Answer {
