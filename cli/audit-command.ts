@@ -13,15 +13,19 @@ import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { readPreviousRuns, writeFindingsToDirectory, type CurrentRun } from '../lambda/report/local-store.js';
 import { AUDIT_USAGE, parseAuditArguments } from './args.js';
 import { formatFindings } from './format.js';
-import { UsageError, type CommandIo } from './io.js';
+import { UsageError, redactedIo, type CommandIo } from './io.js';
 import { newRunId } from './run-id.js';
 import { auditSources } from './sources.js';
 
 /** Exit statuses of the `audit` command. */
 export const AuditExit = { Clean: 0, Failed: 1, Unusable: 2, Incomplete: 3 } as const;
 
-/** Runs `audit` with `args` (the words after `audit`) against `io`; resolves to the exit status. */
-export async function runAuditCommand(args: string[], io: CommandIo): Promise<number> {
+/**
+ * Runs `audit` with `args` (the words after `audit`) against `io`; resolves to the exit status. Everything it writes
+ * is redacted: no credential in use (a token, a secret key) is ever printed, whatever message carried it.
+ */
+export async function runAuditCommand(args: string[], processIo: CommandIo): Promise<number> {
+  const io = redactedIo(processIo);
   const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
   const fail = (message: string) => {
     io.stderr.write(`error: ${message}\n`);

@@ -1,12 +1,27 @@
 /**
  * What a command needs from the process, passed in so commands run the same in tests as from a terminal.
  */
+import { redact } from '../lambda/secrets.js';
+
+/** The process's streams and environment, as a command sees them. */
 export interface CommandIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: Record<string, string | undefined>;
   /** What `--kube -` reads; the process's standard input when unset. */
   stdin?: AsyncIterable<Buffer | string>;
+}
+
+/**
+ * `io` with every line written to stdout and stderr passed through {@link redact}: a credential in use never reaches
+ * the terminal, a pipe or a log, whatever message carried it.
+ */
+export function redactedIo(io: CommandIo): CommandIo {
+  const masked = (stream: CommandIo['stdout']): CommandIo['stdout'] => ({
+    write: (text: string) => stream.write(redact(text)),
+    ...(stream.isTTY === undefined ? {} : { isTTY: stream.isTTY }),
+  });
+  return { stdout: masked(io.stdout), stderr: masked(io.stderr), env: io.env };
 }
 
 /** A usage or input problem: printed as one line, exit status 2, never a stack trace. */

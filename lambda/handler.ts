@@ -11,10 +11,12 @@ import { regionalEksClients } from './live/eks-clients.js';
 import { createHandler, type AuditHandler } from './live/run-handler.js';
 import { createS3Client } from './report/s3-store.js';
 import { createSnsClient } from './report/sns-alert.js';
+import { redactingJsonReplacer } from './secrets.js';
 
 export { createHandler } from './live/run-handler.js';
 
-const logger = new Logger();
+// Every log line is redacted as it is written: no credential in use reaches the log group, whatever carried it.
+const logger = new Logger({ jsonReplacerFn: redactingJsonReplacer });
 const metrics = new Metrics();
 
 /** The handler over real clients, or, when the configuration is invalid, one that fails with the configuration's error. */

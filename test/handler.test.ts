@@ -18,6 +18,7 @@ import type { KubeApiServer } from './support/kube-api-server.js';
 import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, passingInventory, startEksApiServer } from './live/fixtures.js';
 import { ATHENA_NAMES } from '../lambda/report/athena.js';
 import { decodeFindings } from '../lambda/report/jsonl.js';
+import { redactingJsonReplacer } from '../lambda/secrets.js';
 
 const REGION = 'eu-west-1';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:netpol-alerts';
@@ -26,6 +27,9 @@ const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 let healthy: KubeApiServer;
 let broken: KubeApiServer;
+let echoing: KubeApiServer;
+/** What the echoing server repeats in its error bodies: the secret key that signs the EKS tokens, and an EKS token. */
+const ECHOED = `signature of secret ${TEST_CREDENTIALS.secretAccessKey} rejected`;
 let output: string[]; // stdout and stderr, in write order
 
 const scheduledEvent = {
@@ -44,9 +48,10 @@ beforeAll(async () => {
   const inventory = await passingInventory();
   healthy = await startEksApiServer(inventory);
   broken = await startEksApiServer(inventory, [{ path: '/api/v1/pods', status: 500 }]);
+  echoing = await startEksApiServer(inventory, [{ path: '/api/v1/namespaces', status: 500, message: ECHOED }]);
 });
 afterAll(async () => {
-  await Promise.all([healthy.close(), broken.close()]);
+  await Promise.all([healthy.close(), broken.close(), echoing.close()]);
 });
 afterEach(() => {
   eks.reset();
@@ -55,11 +60,12 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** Clusters `alpha` and `beta` are healthy; `gamma`, when asked for, fails mid-list. */
+/** Clusters `alpha` and `beta` are healthy; `gamma`, when asked for, fails mid-list; `echo` repeats a secret in its errors. */
 function serveClusters(names: string[]): void {
   eks.on(ListClustersCommand).resolves({ clusters: names });
   for (const name of names) {
-    eks.on(DescribeClusterCommand, { name }).resolves({ cluster: describedCluster(name, REGION, name === 'gamma' ? broken : healthy) });
+    const server = name === 'gamma' ? broken : name === 'echo' ? echoing : healthy;
+    eks.on(DescribeClusterCommand, { name }).resolves({ cluster: describedCluster(name, REGION, server) });
   }
   eks.on(ListAddonsCommand).resolves({ addons: [] });
   s3.on(PutObjectCommand).resolves({});
@@ -77,7 +83,8 @@ function handlerUnderTest(clock?: () => Date): AuditHandler {
   }
   return createHandler({
     config: loadConfig({ FINDINGS_BUCKET: 'findings', AUDIT_REGIONS: REGION, ALERT_TOPIC_ARN: TOPIC }),
-    logger: new Logger({ serviceName: 'eks-netpol-auditor' }),
+    // As lambda/handler.ts builds it.
+    logger: new Logger({ serviceName: 'eks-netpol-auditor', jsonReplacerFn: redactingJsonReplacer }),
     metrics: new Metrics({ namespace: 'EksNetpolAuditor', serviceName: 'eks-netpol-auditor' }),
     eksFor: (region) => createEksClient(region),
     s3: new S3Client({ region: REGION }),
@@ -174,6 +181,26 @@ describe('createHandler', () => {
     expect(everything).not.toMatch(/k8s-aws-v1\./);
     expect(everything).not.toContain(TEST_CREDENTIALS.secretAccessKey);
     expect(healthy.requests.some((request) => request.token?.startsWith('k8s-aws-v1.'))).toBe(true);
+  });
+
+  it('never lets a secret in use out, even when a server echoes it: not in logs, stored findings, the alert or the summary', async () => {
+    // Prepare
+    serveClusters(['alpha', 'echo']);
+    const handler = handlerUnderTest();
+
+    // Act
+    const summary = await handler(scheduledEvent, { awsRequestId: 'request-1' });
+
+    // Assess
+    const stored = s3.commandCalls(PutObjectCommand).map((put) => JSON.stringify(decodeFindings(put.args[0].input.Body as Buffer)));
+    const alert = sns.commandCalls(PublishCommand).map((publish) => JSON.stringify(publish.args[0].input));
+    const outputs = [output.join(''), ...stored, ...alert, JSON.stringify(summary)];
+    for (const text of outputs) expect(text).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+    expect(summary.failedClusters).toEqual([
+      { name: 'echo', region: REGION, reason: expect.stringContaining('signature of secret <redacted> rejected') },
+    ]);
+    expect(stored.join('')).toContain('signature of secret <redacted> rejected');
+    expect(alert.join('')).toContain('signature of secret <redacted> rejected');
   });
 
   it('audits only the clusters and regions of a manual invocation, under a run id from the request id', async () => {

@@ -8,6 +8,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, QueryParameterBag } from '@smithy/types';
 import { isClusterName, isRegionName } from '../names.js';
+import { registerSecret } from '../secrets.js';
 
 /** A signed EKS token and when clients must stop using it. */
 export interface EksToken {
@@ -104,12 +105,16 @@ export async function createEksToken(input: EksTokenInput): Promise<EksToken> {
     headers: { host: hostname, [CLUSTER_ID_HEADER]: clusterName },
     query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
   });
+  // The keys that sign, and the token they make, are secrets in use: no output may show them.
+  registerSecret(credentials.secretAccessKey, credentials.sessionToken);
   const signer = new SignatureV4({ credentials, region, service: 'sts', sha256: Sha256 });
   const presigned = await signer.presign(request, { signingDate, expiresIn: PRESIGN_SECONDS });
   const url = `https://${hostname}/?${orderedQuery(presigned.query)}`;
   const expiresAt = new Date(signingDate.getTime() + TOKEN_LIFETIME_MS);
+  const token = TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
+  registerSecret(token);
   return {
-    token: TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url'),
+    token,
     expirationTimestamp: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     expiresAt,
   };

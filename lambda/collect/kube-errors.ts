@@ -5,6 +5,7 @@
  * credential source's failure as a {@link KubeCredentialsError}; this module turns each into a {@link KubeFailure}
  * with a one-line detail that never carries a credential.
  */
+import { redact } from '../secrets.js';
 
 /** The kinds of failure the collector reacts to differently. */
 export const FailureType = {
@@ -90,7 +91,7 @@ export class KubeHttpError extends Error {
  */
 export function classifyKubeError(error: unknown): KubeFailure {
   if (error instanceof KubeHttpError) return { ...error.failure, detail: oneLine(error.failure.detail) };
-  if (error instanceof KubeCredentialsError) return { type: FailureType.Credentials, detail: redactSecrets(error.message) };
+  if (error instanceof KubeCredentialsError) return { type: FailureType.Credentials, detail: redact(error.message) };
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError) throw error;
   const { code, message } = error as { code?: string; message?: string };
   if (typeof code === 'string') {
@@ -131,22 +132,6 @@ function retryAfterMs(value: string | undefined): number | undefined {
 }
 
 function oneLine(text: string): string {
-  const line = redactSecrets(text).replace(/\s+/g, ' ').trim();
+  const line = redact(text).replace(/\s+/g, ' ').trim();
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
-}
-
-// Bearer values in any header-like text, EKS tokens, and JWTs (service-account and OIDC tokens) wherever they appear.
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /(authorization["']?\s*[:=]\s*["']?)(bearer|basic)?\s*[^\s"',}]+/gi,
-  /\bbearer\s+[^\s"',}]+/gi,
-  /k8s-aws-v1\.[A-Za-z0-9_-]+/g,
-  /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
-];
-
-/** `text` with every credential-looking value replaced by `<redacted>`; applied to anything taken from an error. */
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce(
-    (result, pattern) => result.replace(pattern, (match, prefix?: unknown) => (typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}<redacted>` : '<redacted>')),
-    text,
-  );
 }

@@ -14,7 +14,8 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { FailureType, KubeCredentialsError, KubeHttpError, httpFailure, redactSecrets } from './kube-errors.js';
+import { redact, registerSecret } from '../secrets.js';
+import { FailureType, KubeCredentialsError, KubeHttpError, httpFailure } from './kube-errors.js';
 
 /** Limits of one request. */
 export interface KubeHttpLimits {
@@ -70,7 +71,7 @@ export class KubeHttp {
       if (next.origin !== this.origin) {
         throw new KubeHttpError({
           type: FailureType.Redirect,
-          detail: `the API server redirected GET ${path} to ${redactSecrets(next.origin)}, another origin than ${this.origin}: not followed, so the credentials stay with the cluster`,
+          detail: `the API server redirected GET ${path} to ${redact(next.origin)}, another origin than ${this.origin}: not followed, so the credentials stay with the cluster`,
         });
       }
       if (hops >= MAX_REDIRECTS) {
@@ -86,8 +87,9 @@ export class KubeHttp {
     try {
       await this.kubeConfig.applyToHTTPSOptions(options);
     } catch (error) {
-      throw new KubeCredentialsError(redactSecrets(error instanceof Error ? error.message : String(error)));
+      throw new KubeCredentialsError(redact(error instanceof Error ? error.message : String(error)));
     }
+    registerCredentials(options);
     this.sent += 1;
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<Answer>((resolve, reject) => {
@@ -212,4 +214,15 @@ function parseJson(body: Buffer, contentType: string, path: string): unknown {
     const type = contentType.split(';')[0]?.trim() || 'no content type';
     throw new KubeHttpError({ type: FailureType.Invalid, detail: `the answer to GET ${path} is not JSON (${type}, ${body.length} bytes)` });
   }
+}
+
+/**
+ * Whatever supplied them (a kubeconfig token or password, an exec plugin, an EKS token), the credentials a request
+ * carries are now in use: registered, so no output can show them.
+ */
+function registerCredentials(options: https.RequestOptions): void {
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (name.toLowerCase() === 'authorization' && typeof value === 'string') registerSecret(/^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1]);
+  }
+  if (typeof options.auth === 'string') registerSecret(options.auth.slice(options.auth.indexOf(':') + 1));
 }

@@ -17,6 +17,7 @@ import { ATHENA_NAMES } from '../report/athena.js';
 import { nextState, readClusterHistory, writeClusterState, type ClusterHistory } from '../report/run-state.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
+import { redact } from '../secrets.js';
 import type { ClusterAudit, FailedCluster } from './cluster-audit.js';
 
 /** Where findings go and whom the alert goes to. */
@@ -175,7 +176,7 @@ export async function reportRun(
   const summary: RunSummary = {
     runId,
     clusters: records.length,
-    failedClusters: failedClusters.map(({ cluster, reason }) => ({ name: cluster.name, region: cluster.region ?? null, reason })),
+    failedClusters: failedClusters.map(({ cluster, reason }) => ({ name: cluster.name, region: cluster.region ?? null, reason: redact(reason) })),
     findings: sumCounts(records.map((record) => record.counts)),
     keys,
     alerted,

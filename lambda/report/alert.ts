@@ -4,6 +4,7 @@
  */
 import { CONTROL_ID, Change, CheckId, SEVERITY_ORDER, Severity, Status, atOrAbove, type Finding } from '../audit/finding.js';
 import { runFailuresQuery } from './athena.js';
+import { redact } from '../secrets.js';
 import { PARTITION_KEY } from './store-layout.js';
 import { clusterKey, compareText, rank, resourceLabel, summarize, type CheckFailures, type ClusterSummary } from './summary.js';
 
@@ -312,18 +313,12 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-const SECRET_PARAMETER = /(aws_secret_access_key|secretAccessKey|X-Amz-Signature|X-Amz-Security-Token)([=:"\s]+)[^\s"&,;]+/gi;
-
 /**
- * Free text made safe for the alert: credentials that could ride along in an upstream error (EKS tokens, bearer
- * tokens, AWS secret keys) are masked, and the text is cut to `maxBytes` of UTF-8 at a character boundary.
+ * Free text made safe for the alert: credentials in use or credential-shaped (see secrets.ts) are masked, and the
+ * text is cut to `maxBytes` of UTF-8 at a character boundary.
  */
 function field(text: string, maxBytes = MAX_FIELD_BYTES): string {
-  const masked = text
-    .replace(/k8s-aws-v1\.[A-Za-z0-9_-]+/g, 'k8s-aws-v1.<redacted>')
-    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<redacted>')
-    .replace(SECRET_PARAMETER, '$1$2<redacted>');
-  return truncateUtf8(masked, maxBytes);
+  return truncateUtf8(redact(text), maxBytes);
 }
 
 const encoder = new TextEncoder();

@@ -5,11 +5,15 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Finding } from '../audit/finding.js';
+import { redact } from '../secrets.js';
 import { findingsObjectKey } from './store-layout.js';
 
-/** Gzip of JSON Lines: one finding per line, each ending in a newline (the Hive JSON SerDe reads a record a line). */
+/**
+ * Gzip of JSON Lines: one finding per line, each ending in a newline (the Hive JSON SerDe reads a record a line),
+ * redacted: a stored object never holds a credential in use.
+ */
 export function encodeFindings(findings: Finding[]): Buffer {
-  return gzipSync(findings.map((finding) => `${JSON.stringify(finding)}\n`).join(''));
+  return gzipSync(findings.map((finding) => `${redact(JSON.stringify(finding))}\n`).join(''));
 }
 
 /** The findings of one stored object; throws naming the line when a line is not a JSON object. */

@@ -4,6 +4,7 @@
  */
 import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { awsFailureText } from '../aws-failure.js';
+import { redact } from '../secrets.js';
 import type { Alert } from './alert.js';
 
 /**
@@ -28,8 +29,9 @@ export async function publishAlert(sns: SNSClient, topicArn: string, alert: Aler
     const { MessageId } = await sns.send(
       new PublishCommand({
         TopicArn: topicArn,
-        Subject: alert.subject,
-        Message: alert.message,
+        // The alert is built from redacted text already; this is the last gate before it leaves the account.
+        Subject: redact(alert.subject),
+        Message: redact(alert.message),
         MessageAttributes: Object.fromEntries(
           Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
         ),

@@ -2,7 +2,8 @@
  * Exit status 3, through the command line as a child process: an audit that could not decide some cluster's verdict
  * is incomplete, never clean, and its findings say why.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../lambda/audit/finding.js';
@@ -12,22 +13,36 @@ import { EXAMPLE, runCliAudit } from './audit-helpers.js';
 
 const PASSING = 'test/cases/vpc-cni-in-cluster-enforcing-all-pass/cluster.json';
 
+/** A token of no recognisable shape, which the echoing server repeats in its error bodies. */
+const PLAIN_TOKEN = 'opaque-credential-0f3a9';
+
 let home: string;
 let stuck: KubeApiServer;
+let echoing: KubeApiServer;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'audit-home-'));
   const snapshot = await loadOfflineSnapshot({ kube: [EXAMPLE.kube], eksAddons: [] }, () => undefined);
   // The pods list answers after a minute: the audit is past its deadline long before.
   stuck = await startKubeApiServer({ inventory: snapshot.kube, faults: [{ path: '/api/v1/pods', delayMs: 60_000 }] });
+  const echo = (path: string) => ({ path, status: 400, message: `the token ${PLAIN_TOKEN} may not list ${path}` });
+  echoing = await startKubeApiServer({ inventory: snapshot.kube, token: PLAIN_TOKEN, faults: [echo('/api/v1/pods'), echo('/apis/apps/v1/daemonsets')] });
 });
 afterAll(async () => {
-  await stuck.close();
+  await Promise.all([stuck.close(), echoing.close()]);
   await rm(home, { recursive: true, force: true });
 });
 
+/** Every file under `folder`, gunzipped and concatenated. */
+async function readStore(folder: string): Promise<string> {
+  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  const texts = await Promise.all(files.map(async (entry) => gunzipSync(await readFile(join(entry.parentPath, entry.name))).toString('utf8')));
+  expect(texts.length).toBeGreaterThan(0);
+  return texts.join('');
+}
+
 /** A kubeconfig whose one context, `slow`, reaches `server` with its token. */
 async function kubeconfig(server: KubeApiServer): Promise<string> {
-  const file = join(home, 'kubeconfig');
+  const file = join(home, `kubeconfig-${server.token}`);
   const lines = [
     'apiVersion: v1',
     'kind: Config',
@@ -83,6 +98,24 @@ describe('--timeout bounds a live audit', () => {
     expect(findings.find((finding) => finding.check_id === 'namespace-coverage')?.message).toBe(
       `Not evaluated: the Kubernetes API of cluster slow could not be read (${reason?.[1]}).`,
     );
+  });
+});
+
+describe('a credential in use never appears in any output', () => {
+  test('a server that echoes the token in its error bodies: findings, warnings and the --output folder show it masked', async () => {
+    // Prepare
+    const file = await kubeconfig(echoing);
+    const output = join(home, 'store');
+
+    // Act
+    const run = await runCliAudit(['--kubeconfig', file, '--format', 'table', '--output', output], { HOME: home });
+    const jsonl = await runCliAudit(['--kubeconfig', file, '--format', 'jsonl'], { HOME: home });
+
+    // Assess
+    const stored = await readStore(output);
+    for (const text of [run.stdout, run.stderr, jsonl.stdout, jsonl.stderr, stored]) expect(text).not.toContain(PLAIN_TOKEN);
+    expect(jsonl.stdout).toContain('HTTP 400: cannot list pods at cluster scope: the token <redacted> may not list /api/v1/pods');
+    expect(stored).toContain('the token <redacted> may not list');
   });
 });
 

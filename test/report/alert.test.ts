@@ -248,7 +248,7 @@ describe('buildAlert', () => {
 
     // Assess
     expect(alert!.message).not.toContain('aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8_QWN0aW9u');
-    expect(alert!.message).toContain('Bearer <redacted>');
+    expect(alert!.message).toContain('Authorization: <redacted> rejected');
   });
 
   it('cuts an oversized text between characters, never inside a multi-byte one', () => {
