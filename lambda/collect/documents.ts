@@ -32,7 +32,7 @@ export function parseDocuments(file: string, text: string): unknown[] {
   const documents: Document[] = parseAllDocuments(content);
   const yamlError = documents.flatMap((document) => document.errors)[0];
   if (!yamlError) {
-    const values = documents.map((document) => document.toJS() as unknown);
+    const values = documents.map((document) => yamlValue(file, document));
     const present = values.filter((value) => value !== null && value !== undefined);
     if (present.length === 0) throw new InputError(file, 'empty file (no YAML or JSON document)');
     return present;
@@ -45,6 +45,43 @@ export function parseDocuments(file: string, text: string): unknown[] {
   const reason = (yamlError.message.split('\n')[0] ?? '').replace(YAML_POSITION, '');
   const place = where ? `line ${where.line}, column ${where.col}: ${reason}` : reason;
   throw new InputError(file, `not JSON or YAML (${place})`);
+}
+
+/**
+ * A YAML document as a plain value. Aliases are expanded at most a few times over (yaml's own bound): a "billion
+ * laughs" file, whose nested aliases would expand to gigabytes, is refused by name instead of exhausting memory.
+ */
+function yamlValue(file: string, document: Document): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new InputError(file, `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} uses of an alias): refused as a resource-exhaustion risk; kubectl never writes aliases, so capture again with kubectl get -o json`);
+    }
+    throw error;
+  }
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The name of the UTF-16 encoding `head` (the first bytes of an input) is in, from its byte-order mark or, without
+ * one, from the NUL byte beside the first ASCII character; `undefined` for anything else. PowerShell's `>` writes
+ * UTF-16, which read as UTF-8 would only say "not JSON".
+ */
+export function utf16Encoding(head: Buffer): string | undefined {
+  const [first, second] = [head[0], head[1]];
+  if (first === 0xff && second === 0xfe) return 'UTF-16LE';
+  if (first === 0xfe && second === 0xff) return 'UTF-16BE';
+  if (first === undefined || second === undefined) return undefined;
+  if (first !== 0 && second === 0) return 'UTF-16LE';
+  if (first === 0 && second !== 0) return 'UTF-16BE';
+  return undefined;
+}
+
+/** The one-line problem of a UTF-16 input, and the way to UTF-8. */
+export function utf16Problem(encoding: string): string {
+  return `is ${encoding} text, not UTF-8 (PowerShell's > writes UTF-16): convert it with iconv -f ${encoding} -t UTF-8, or capture with kubectl … | Out-File -Encoding utf8`;
 }
 
 /** JSON.parse ran out of text: the file was cut short (an interrupted capture or copy), not malformed in the middle. */
@@ -104,6 +141,8 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 export async function* inputParts(source: InputSource): AsyncGenerator<InputPart> {
   const chunks = source.chunks()[Symbol.asyncIterator]();
   const head = await firstBytes(chunks);
+  const encoding = utf16Encoding(Buffer.concat(head.bytes));
+  if (encoding !== undefined) throw new InputError(source.label, utf16Problem(encoding));
   const rest = prepended(head.bytes, chunks);
   if (head.firstByte !== 0x7b) {
     yield* wholeDocumentParts(parseDocuments(source.label, await wholeText(source, rest)));

@@ -17,7 +17,7 @@ import { basename, extname } from 'node:path';
 import { KINDS } from '../audit/kinds.js';
 import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, EksAddon, EksCluster } from '../audit/snapshot.js';
 import type { ApiDiscovery } from './api-discovery.js';
-import { inputParts, parseDocuments, tooLongForText, type InputSource } from './documents.js';
+import { inputParts, parseDocuments, tooLongForText, utf16Encoding, utf16Problem, type InputSource } from './documents.js';
 import { clusterIdentity, describedAddon, describedCluster } from './eks-describe.js';
 import { clipped, InputError } from './input-error.js';
 import { KubeInputSorter } from './kube-input.js';
@@ -182,7 +182,10 @@ async function readDocuments(file: string): Promise<unknown[]> {
   try {
     const { size } = await stat(file);
     if (size > MAX_STRING_LENGTH) throw new InputError(file, tooLongForText(size));
-    text = await readFile(file, 'utf8');
+    const bytes = await readFile(file);
+    const encoding = utf16Encoding(bytes);
+    if (encoding !== undefined) throw new InputError(file, utf16Problem(encoding));
+    text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(file, readFailure(error));

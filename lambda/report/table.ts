@@ -39,7 +39,7 @@ function painter(color: boolean): Paint {
 function clusterSection(summary: ClusterSummary, paint: Paint, width: number): string[] {
   const { cluster, control, engine } = summary;
   const where = [cluster.region, cluster.account_id && `account ${cluster.account_id}`].filter(Boolean).join(', ');
-  const lines = [paint('bold', `Cluster ${cluster.name}${where ? `  (${where})` : ''}`)];
+  const lines = [paint('bold', `Cluster ${printable(cluster.name)}${where ? `  (${printable(where)})` : ''}`)];
   if (control) {
     const title = control.title.includes(control.control_id) ? control.title : `${control.control_id} ${control.title}`;
     lines.push(`  ${paint('bold', `${title}:`)} ${statusWord(control.status, paint)}`);
@@ -111,7 +111,7 @@ function wrap(text: string, width: number, firstIndent: string, restIndent = fir
   const lines: string[] = [];
   let line = firstIndent + (/^ */.exec(text)?.[0] ?? '');
   let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of printable(text).split(/\s+/).filter(Boolean)) {
     if (!empty && visibleLength(line) + 1 + word.length > width) {
       lines.push(line);
       line = restIndent;
@@ -122,6 +122,21 @@ function wrap(text: string, width: number, firstIndent: string, restIndent = fir
   }
   lines.push(line);
   return lines;
+}
+
+// C0 and C1 controls and DEL (ESC starts a terminal escape sequence), and the bidirectional overrides and isolates
+// that reorder what a terminal shows; white space is left to `wrap`, which turns it into single spaces.
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` (an object name, a message: what came from the cluster) with every control character escaped as `\xHH` or
+ * `\uHHHH`: a name crafted with terminal escape sequences can neither recolour, move nor hide what the table shows.
+ */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => {
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Columns a line takes on screen: ANSI colour codes take none. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { truncate } from 'node:fs/promises';
+import { truncate, writeFile } from 'node:fs/promises';
 import { InputError, loadOfflineSnapshot } from '../../lambda/collect/offline.js';
 import { inputFolder, list, networkPolicy, pod, warnings, type InputFolder } from './offline-helpers.js';
 
@@ -22,6 +22,35 @@ async function loadError(file: string): Promise<string> {
 }
 
 describe('unreadable files stop loading with one line naming the file', () => {
+  test('a YAML alias bomb is refused, naming the file, before it expands', async () => {
+    // Prepare: nine levels of nine aliases each would expand to 387 million strings
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level += 1) levels.push(`a${level}: &a${level} [${Array(9).fill(`*a${level - 1}`).join(', ')}]`);
+    const file = await folder.write('bomb.yaml', `${levels.join('\n')}\nkind: List\nitems: []\n`);
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toMatch(new RegExp(`^${file}: YAML aliases expand too far \\(more than 100 uses of an alias\\)`));
+  });
+
+  test.each([
+    ['with a byte-order mark', 'UTF-16LE', (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['big-endian', 'UTF-16BE', (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+    ['without a byte-order mark', 'UTF-16LE', (text: string) => Buffer.from(text, 'utf16le')],
+  ])('UTF-16 input (%s, as PowerShell writes it) is named as such', async (_case, encoding, encode) => {
+    // Prepare
+    const file = await folder.write('cluster.json', 'placeholder');
+    await writeFile(file, encode(JSON.stringify(list([pod('shop', 'web-1')]))));
+
+    // Act
+    const message = await loadError(file);
+
+    // Assess
+    expect(message).toBe(`${file}: is ${encoding} text, not UTF-8 (PowerShell's > writes UTF-16): convert it with iconv -f ${encoding} -t UTF-8, or capture with kubectl … | Out-File -Encoding utf8`);
+  });
+
   test('text that is neither JSON nor YAML gives its line and column', async () => {
     // Prepare
     const file = await folder.write('cluster.json', 'apiVersion: v1\nkind: List\nitems: [a: b: c\n');

@@ -204,4 +204,17 @@ describe('table report', () => {
     // Assess
     expect(text).toBe('No findings.\n');
   });
+
+  test('control characters in names from the cluster are escaped, never sent to the terminal', () => {
+    // Prepare: a namespace name crafted to clear the screen and reorder text
+    const name = 'evil\u001b[2J\u0007\u202ehidden';
+    const findings = [finding(CheckId.NamespaceCoverage, Status.Fail, { name }), control(Status.Fail)];
+
+    // Act
+    const table = renderTable(findings, { color: false });
+
+    // Assess
+    expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(table).toContain('    - Namespace evil\\x1b[2J\\x07\\u202ehidden: namespace-coverage says FAIL for\n');
+  });
 });
