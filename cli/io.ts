@@ -21,7 +21,7 @@ export function redactedIo(io: CommandIo): CommandIo {
     write: (text: string) => stream.write(redact(text)),
     ...(stream.isTTY === undefined ? {} : { isTTY: stream.isTTY }),
   });
-  return { stdout: masked(io.stdout), stderr: masked(io.stderr), env: io.env };
+  return { ...io, stdout: masked(io.stdout), stderr: masked(io.stderr) };
 }
 
 /** A usage or input problem: printed as one line, exit status 2, never a stack trace. */
