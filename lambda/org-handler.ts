@@ -16,8 +16,10 @@ import { createReportHandler } from './org/report.js';
 import { createStartHandler } from './org/start.js';
 import { createS3Client } from './report/s3-store.js';
 import { createSnsClient } from './report/sns-alert.js';
+import { redactingJsonReplacer } from './secrets.js';
 
-const logger = new Logger();
+// Redacted as it is written, as the single-account handler's: no credential in use reaches the log group.
+const logger = new Logger({ jsonReplacerFn: redactingJsonReplacer });
 
 /** Memoizes `create` (the first call builds, later calls reuse). */
 function once<T>(create: () => T): () => T {
