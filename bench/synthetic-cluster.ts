@@ -24,6 +24,10 @@ export interface ClusterShape {
   policiesPerNamespace: number;
   /** Pods a node runs: sets the node count, hence the aws-node and kube-proxy pods. */
   podsPerNode: number;
+  /** ApplicationNetworkPolicies per team namespace (0 or 1). */
+  applicationPoliciesPerNamespace: number;
+  /** AWS ClusterNetworkPolicies, each on the namespaces of one of {@link NAMESPACE_GROUPS} groups. */
+  clusterPolicies: number;
 }
 
 /** How many of each kind a shape produces, for checking a load and for the benchmark's table. */
@@ -37,6 +41,8 @@ export interface ClusterCounts {
   /** Running pods of the team namespaces: the size the benchmark is named after. */
   teamPods: number;
   networkPolicies: number;
+  applicationNetworkPolicies: number;
+  clusterNetworkPolicies: number;
   nodes: number;
   replicaSets: number;
   daemonSets: number;
@@ -46,6 +52,15 @@ export interface ClusterCounts {
 
 /** Five policies, in the order a namespace gets them (see {@link namespacePolicies}). */
 export const POLICY_KINDS = 5;
+
+/**
+ * Team namespaces are labelled with one of this many groups (`bench.example.com/group: gN`, by index); each
+ * ClusterNetworkPolicy applies to one group, so cluster policies cost what they cost on a real cluster: matched against
+ * every namespace's labels, then against the pods of the namespaces they apply to.
+ */
+export const NAMESPACE_GROUPS = 100;
+/** The ClusterNetworkPolicies of every shape: admin policies come with the platform, not with the pods. */
+const CLUSTER_POLICIES = 100;
 
 const PODS_PER_NAMESPACE = 100;
 const TIERS = ['frontend', 'backend', 'data', 'batch', 'worker'] as const;
@@ -72,6 +87,8 @@ export function shapeForPods(teamPods: number): ClusterShape {
     deploymentsPerNamespace: 10,
     policiesPerNamespace: POLICY_KINDS,
     podsPerNode: 50,
+    applicationPoliciesPerNamespace: 1,
+    clusterPolicies: CLUSTER_POLICIES,
   };
 }
 
@@ -87,6 +104,8 @@ export function clusterCounts(shape: ClusterShape): ClusterCounts {
     runningPods: teamPods + systemPods,
     teamPods,
     networkPolicies: shape.namespaces * Math.min(shape.policiesPerNamespace, POLICY_KINDS),
+    applicationNetworkPolicies: shape.namespaces * Math.min(shape.applicationPoliciesPerNamespace, 1),
+    clusterNetworkPolicies: shape.clusterPolicies,
     nodes,
     // Each Deployment has its current ReplicaSet and the previous one, scaled to 0 (revisionHistoryLimit keeps it).
     replicaSets: (shape.namespaces * shape.deploymentsPerNamespace + 1) * 2,
@@ -177,14 +196,78 @@ export function* clusterObjects(shape: ClusterShape): Generator<Record<string, u
   for (const [index, namespace] of teams.entries()) {
     for (const policy of namespacePolicies(namespace, index).slice(0, shape.policiesPerNamespace)) yield policy;
   }
+  for (const [index, namespace] of teams.entries()) {
+    if (shape.applicationPoliciesPerNamespace > 0) yield applicationPolicy(namespace, index);
+  }
+  for (let index = 0; index < shape.clusterPolicies; index += 1) yield clusterPolicy(index);
   for (const daemonSet of SYSTEM_DAEMON_SETS) yield daemonSetObject(daemonSet, nodes.length);
   for (const deployment of [coredns, ...deployments]) yield* replicaSets(deployment, names);
   for (const namespace of teams) yield jobObject(namespace, names);
   for (const [index, node] of nodes.entries()) yield nodeObject(node, index, names);
   yield* configMaps([...SYSTEM_NAMESPACES, ...teams].sort(), names);
   // The cluster's CRDs as a typed list (`kubectl get --raw /apis/apiextensions.k8s.io/v1/customresourcedefinitions`):
-  // none of the policy APIs is installed, so their kinds are read and empty rather than not captured.
-  yield { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinitionList', items: [] };
+  // the AWS policy APIs are installed (and captured above); the other CRD-backed kinds are not.
+  yield { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinitionList', items: AWS_POLICY_CRDS.map(policyCrd) };
+}
+
+const AWS_GROUP = 'networking.k8s.aws';
+const AWS_POLICY_CRDS = [
+  { kind: 'ApplicationNetworkPolicy', plural: 'applicationnetworkpolicies', scope: 'Namespaced' },
+  { kind: 'ClusterNetworkPolicy', plural: 'clusternetworkpolicies', scope: 'Cluster' },
+] as const;
+
+function policyCrd({ kind, plural, scope }: (typeof AWS_POLICY_CRDS)[number]): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { creationTimestamp: CREATED, name: `${plural}.${AWS_GROUP}`, uid: fixedUid(0, plural) },
+    spec: { group: AWS_GROUP, names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() }, scope, versions: [{ name: 'v1alpha1', served: true, storage: true }] },
+  };
+}
+
+/** The group label value of a team namespace (`team-0042` → `g42`). */
+function groupOf(namespace: string): string {
+  return `g${Number(namespace.slice('team-'.length)) % NAMESPACE_GROUPS}`;
+}
+
+/** The ApplicationNetworkPolicy of a team namespace: its backends may reach only its data tier, and AWS APIs by name. */
+function applicationPolicy(namespace: string, index: number): Record<string, unknown> {
+  return {
+    apiVersion: `${AWS_GROUP}/v1alpha1`,
+    kind: 'ApplicationNetworkPolicy',
+    metadata: { creationTimestamp: CREATED, generation: 1, name: 'backend-egress', namespace, resourceVersion: String(8_000_000 + index), uid: fixedUid(index, 'backend-egress') },
+    spec: {
+      podSelector: { matchLabels: { tier: 'backend' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ podSelector: { matchLabels: { tier: 'data' } } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        { to: [{ domainNames: ['*.amazonaws.com'] }], ports: [{ protocol: 'TCP', port: 443 }] },
+      ],
+    },
+  };
+}
+
+/**
+ * The `index`-th ClusterNetworkPolicy, on the namespaces of group `g<index>`: even ones a Baseline deny of all ingress
+ * from every namespace (a default deny), odd ones an Admin accept of monitoring scrapes on one port.
+ */
+function clusterPolicy(index: number): Record<string, unknown> {
+  const baseline = index % 2 === 0;
+  const name = baseline ? `baseline-deny-g${index}` : `admin-allow-monitoring-g${index}`;
+  const rule = baseline
+    ? { name: 'deny-all-ingress', action: 'Deny', from: [{ namespaces: {} }] }
+    : { name: 'allow-scrapes', action: 'Accept', from: [{ namespaces: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ portNumber: { protocol: 'TCP', port: 9090 } }] };
+  return {
+    apiVersion: `${AWS_GROUP}/v1alpha1`,
+    kind: 'ClusterNetworkPolicy',
+    metadata: { creationTimestamp: CREATED, generation: 1, name, resourceVersion: String(9_000_000 + index), uid: fixedUid(index, name) },
+    spec: {
+      tier: baseline ? 'Baseline' : 'Admin',
+      priority: 100 + index,
+      subject: { namespaces: { matchLabels: { 'bench.example.com/group': `g${index % NAMESPACE_GROUPS}` } } },
+      ingress: [rule],
+    },
+  };
 }
 
 /** The policies of team namespace `namespace` (the `index`-th): selectors with matchLabels and every operator. */
@@ -277,7 +360,10 @@ function namespaceObject(name: string, names: NameSource): Record<string, unknow
     kind: 'Namespace',
     metadata: {
       creationTimestamp: CREATED,
-      labels: { 'kubernetes.io/metadata.name': name, ...(name.startsWith('team-') ? { 'team.example.com/owner': name } : {}) },
+      labels: {
+        'kubernetes.io/metadata.name': name,
+        ...(name.startsWith('team-') ? { 'team.example.com/owner': name, 'bench.example.com/group': groupOf(name) } : {}),
+      },
       name,
       resourceVersion: '1024',
       uid: names.uid(),

@@ -47,6 +47,8 @@ describe('a generated capture', () => {
     expect(kube.pods).toHaveLength(expected.pods);
     expect(kube.pods?.filter((pod) => pod.status?.phase === 'Running')).toHaveLength(expected.runningPods);
     expect(kube.networkPolicies).toHaveLength(20 * 5);
+    expect([kube.applicationNetworkPolicies?.length, kube.awsClusterNetworkPolicies?.length]).toEqual([expected.applicationNetworkPolicies, expected.clusterNetworkPolicies]);
+    expect([expected.applicationNetworkPolicies, expected.clusterNetworkPolicies]).toEqual([20, 100]);
     expect(kube.namespaces).toHaveLength(expected.namespaces);
     expect(kube.replicaSets).toHaveLength(expected.replicaSets);
     expect(kube.nodes).toHaveLength(expected.nodes);
@@ -90,6 +92,20 @@ describe('a generated capture', () => {
     expect(coverage).toHaveLength(20 * 10);
     expect(failed.map((finding) => finding.resource.namespace)).toEqual(['team-0001', 'team-0001', 'team-0011', 'team-0011']);
     expect(failed.every((finding) => finding.message.includes('Deployment'))).toBe(true);
+  });
+
+  it('applies each Baseline deny-all to the namespaces of its group, and keeps every AWS policy enforced', () => {
+    // Prepare: 20 team namespaces in groups g1…g20; the even groups have a Baseline deny of all ingress
+
+    // Act
+    const baseline = findings.filter((finding) => finding.check_id === 'dangling-policy' && finding.resource.name.startsWith('baseline-deny-'));
+    const inert = findings.filter((finding) => finding.check_id === 'inert-policy' && finding.status !== 'PASS');
+
+    // Assess
+    expect(baseline.filter((finding) => finding.status === 'PASS').map((finding) => finding.resource.name)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `baseline-deny-g${2 * index + 2}`).sort(),
+    );
+    expect(inert).toEqual([]);
   });
 
   it('finds the permissive policy of every tenth namespace', () => {
