@@ -7,7 +7,7 @@
 import { EngineName } from '../engines/engine-verdict.js';
 import { directionsIn } from './direction.js';
 import type { PolicyApi } from './policy-api.js';
-import { defaultDenials, namespacedSubject, permissiveIngressRules } from './selection.js';
+import { selectionPolicyFacts } from './selection.js';
 
 /** The ApplicationNetworkPolicy adapter. */
 export const applicationNetworkPolicyApi: PolicyApi<'applicationNetworkPolicies'> = {
@@ -15,16 +15,5 @@ export const applicationNetworkPolicyApi: PolicyApi<'applicationNetworkPolicies'
   enforcedBy: [EngineName.VpcCni],
   enforcers: "the VPC CNI's network policy agent or EKS Auto Mode",
   endpoints: 'policyEndpoints',
-  read(policy) {
-    const spec = policy.spec ?? {};
-    const isolates = directionsIn(spec.policyTypes);
-    return {
-      subject: namespacedSubject(policy, spec.podSelector),
-      isolates,
-      deniesByDefault: defaultDenials(spec.podSelector, isolates, spec),
-      tierRules: [],
-      permissive: permissiveIngressRules(spec.ingress, isolates),
-      evidence: { policy_types: isolates },
-    };
-  },
+  read: (policy) => selectionPolicyFacts(policy, policy.spec ?? {}, directionsIn(policy.spec?.policyTypes)),
 };

@@ -5,7 +5,7 @@
 import type { NetworkPolicy } from '../snapshot.js';
 import { PolicyType, directionsIn } from './direction.js';
 import type { PolicyApi } from './policy-api.js';
-import { defaultDenials, namespacedSubject, permissiveIngressRules } from './selection.js';
+import { selectionPolicyFacts } from './selection.js';
 
 /**
  * The directions a policy isolates. Kubernetes defaulting (`SetDefaults_NetworkPolicy`): `spec.policyTypes` when it
@@ -22,16 +22,5 @@ export function effectivePolicyTypes(policy: NetworkPolicy): PolicyType[] {
 export const networkPolicyApi: PolicyApi<'networkPolicies'> = {
   bucket: 'networkPolicies',
   endpoints: 'policyEndpoints',
-  read(policy) {
-    const spec = policy.spec ?? {};
-    const isolates = effectivePolicyTypes(policy);
-    return {
-      subject: namespacedSubject(policy, spec.podSelector),
-      isolates,
-      deniesByDefault: defaultDenials(spec.podSelector, isolates, spec),
-      tierRules: [],
-      permissive: permissiveIngressRules(spec.ingress, isolates),
-      evidence: { policy_types: isolates },
-    };
-  },
+  read: (policy) => selectionPolicyFacts(policy, policy.spec ?? {}, effectivePolicyTypes(policy)),
 };

@@ -6,10 +6,10 @@ import { namespaceOf } from '../objects.js';
 import { describeSelector, matchesSelector, selectsEverything } from '../selectors.js';
 import type { KubeObject, LabelSelector, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../snapshot.js';
 import { PolicyType } from './direction.js';
-import type { PermissiveRule, PolicySubject } from './policy-api.js';
+import type { PermissiveRule, PolicyFacts, PolicySubject } from './policy-api.js';
 
 /** The subject of a namespaced policy: the pods of its own namespace that its podSelector matches. */
-export function namespacedSubject(policy: KubeObject, podSelector: LabelSelector | undefined): PolicySubject {
+function namespacedSubject(policy: KubeObject, podSelector: LabelSelector | undefined): PolicySubject {
   return {
     namespace: namespaceOf(policy),
     selectsNamespace: () => false,
@@ -17,6 +17,25 @@ export function namespacedSubject(policy: KubeObject, podSelector: LabelSelector
     everyPod: selectsEverything(podSelector),
     selectsPod: (pod) => matchesSelector(podSelector, pod.metadata.labels),
     description: describeSelector(podSelector),
+  };
+}
+
+/** The spec of an API of NetworkPolicy's shape: a podSelector, core-shaped ingress rules, egress rules. */
+export interface SelectionSpec {
+  podSelector?: LabelSelector;
+  ingress?: NetworkPolicyIngressRule[];
+  egress?: readonly unknown[];
+}
+
+/** The facts of a policy of NetworkPolicy's shape that isolates `isolates` (as its API reads its policyTypes). */
+export function selectionPolicyFacts(policy: KubeObject, spec: SelectionSpec, isolates: PolicyType[]): PolicyFacts {
+  return {
+    subject: namespacedSubject(policy, spec.podSelector),
+    isolates,
+    deniesByDefault: defaultDenials(spec.podSelector, isolates, spec),
+    tierRules: [],
+    permissive: permissiveIngressRules(spec.ingress, isolates),
+    evidence: { policy_types: isolates },
   };
 }
 
@@ -54,7 +73,7 @@ function permissivePeer(peer: NetworkPolicyPeer, index: number): Pick<Permissive
  * a peer of `0.0.0.0/0` / `::/0` every address, an empty namespaceSelector with no pod restriction every pod of every
  * namespace. Rules of a policy that does not isolate Ingress are ignored, as the engines ignore them.
  */
-export function permissiveIngressRules(
+function permissiveIngressRules(
   rules: readonly NetworkPolicyIngressRule[] | undefined,
   isolates: readonly PolicyType[],
 ): PermissiveRule[] {
@@ -74,7 +93,7 @@ export function permissiveIngressRules(
  * The directions a policy denies to every pod of its namespace: an empty podSelector, the direction isolated, and no
  * rule for it (`podSelector: {}` with `ingress: [{}]` selects every pod and then allows everything).
  */
-export function defaultDenials(
+function defaultDenials(
   podSelector: LabelSelector | undefined,
   isolates: readonly PolicyType[],
   rules: { ingress?: readonly unknown[]; egress?: readonly unknown[] },
