@@ -2,7 +2,7 @@
  * The synthetic captures the benchmarks read, written once per run into the work folder (.bench/, git-ignored).
  */
 import { join } from 'node:path';
-import { shapeForPods, writeClusterList, type ClusterCounts } from './synthetic-cluster.js';
+import { CaptureFormat, shapeForPods, writeClusterList, type ClusterCounts } from './synthetic-cluster.js';
 import { size } from './report.js';
 
 /** A capture on disk and what it holds. */
@@ -28,4 +28,12 @@ export async function prepareCaptures(workDir: string, sizes: readonly number[],
     captures.push({ teamPods, file, bytes, counts });
   }
   return captures;
+}
+
+/** Writes a capture of `teamPods` pods as kubectl prints it (4-space indentation, managedFields) to `workDir`. */
+export async function prepareKubectlCapture(workDir: string, teamPods: number, print: (line: string) => void): Promise<Capture> {
+  const file = join(workDir, `cluster-${teamPods}-kubectl.json`);
+  const { bytes, counts } = await writeClusterList(file, shapeForPods(teamPods), CaptureFormat.Kubectl);
+  print(`${file}: ${size(bytes)}; ${counts.pods} pods as kubectl prints them (4-space indentation, managedFields)`);
+  return { teamPods, file, bytes, counts };
 }

@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --profile]`: the benchmarks of issues 2 and 3, printed, never asserted by a test.
  * Offline: the whole offline audit against a bare JSON.parse of synthetic captures of 1k, 10k and 100k pods. Live:
  * one cluster and 20 clusters with 100 ms on every API request, and the memory of a live audit of 100k pods. Cold
- * start: the bundled handler's size and import time against an empty handler's. Every measurement runs in its own
+ * start: the bundled handler's size and import time against an empty handler's. The command: the built command's
+ * start, its example audit and its audits of the largest capture and of a capture as kubectl prints it. Every measurement runs in its own
  * child process; captures and bundles go to .bench/ (git-ignored). `--quick` is a smoke run of the small sizes;
  * `--profile` adds a CPU profile of the largest offline audit.
  */
@@ -10,8 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareCaptures } from './captures.js';
+import { prepareCaptures, prepareKubectlCapture } from './captures.js';
 import { runColdStartBenchmark } from './cold-start.js';
+import { runCommandBenchmark } from './command.js';
 import { runLiveBenchmark } from './live/index.js';
 import { runOfflineBenchmark } from './offline/index.js';
 import { size, type TargetCheck } from './report.js';
@@ -20,8 +22,8 @@ const WORK_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
 const LIVE_CLUSTER_PODS = 1_000;
 
 const PLANS = {
-  full: { sizes: [1_000, 10_000, 100_000], repetitions: 3, imports: 7, liveMemory: true },
-  quick: { sizes: [1_000, 10_000], repetitions: 1, imports: 3, liveMemory: false },
+  full: { sizes: [1_000, 10_000, 100_000], repetitions: 3, imports: 7, liveMemory: true, kubectlPods: 50_000 },
+  quick: { sizes: [1_000, 10_000], repetitions: 1, imports: 3, liveMemory: false, kubectlPods: 1_000 },
 } as const;
 
 const flags = new Set(process.argv.slice(2));
@@ -63,6 +65,10 @@ checks.push(
     print,
   )),
 );
+
+section('The command as users run it (issue 10)');
+const kubectlCapture = await prepareKubectlCapture(WORK_DIR, plan.kubectlPods, print);
+checks.push(...(await runCommandBenchmark({ repetitions: Math.max(plan.repetitions, 5), capture: largest, kubectlCapture }, print)));
 
 section('Cold start (issue 3)');
 await mkdir(join(WORK_DIR, 'cold-start'), { recursive: true });

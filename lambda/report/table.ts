@@ -76,9 +76,13 @@ function failureGroup(check: CheckFailures, paint: Paint, width: number): string
   }
   // One remediation for all: said once; else each failure's own, failures sharing one named together.
   const shared = check.remediations.length === 1;
-  for (const { remediation: text, failures } of check.remediations) {
-    if (text) lines.push(...remediation(shared ? 'Fix' : `Fix for ${namesOf(failures)}`, text, paint, width));
+  const given = check.remediations.filter(({ remediation: text }) => text.trim() !== '');
+  for (const { remediation: text, failures } of given) {
+    lines.push(...remediation(shared ? 'Fix' : `Fix for ${namesOf(failures)}`, text, paint, width));
   }
+  // Remediations open with one sentence saying what to do and may go on with a whole manifest, which would drown
+  // the table: the full text is one `--format json` away, said once per check.
+  if (given.some(({ remediation: text }) => text.trim().includes('\n'))) lines.push(paint('dim', '         (the full remediation is in --format json)'));
   return lines;
 }
 
@@ -88,15 +92,10 @@ function namesOf(failures: Finding[]): string {
   return failures.length > 3 ? `${names.join(', ')} and ${failures.length - 3} more` : names.join(', ');
 }
 
-/**
- * The first line of a remediation: remediations open with one sentence saying what to do, and may go on with a
- * whole manifest, which would drown the table; the full text is one `--format json` away.
- */
+/** The first line of a remediation, after `label`. */
 function remediation(label: string, text: string, paint: Paint, width: number): string[] {
-  const [summary = '', ...more] = text.trim().split('\n');
-  const lines = wrap(summary, width, `    ${label}: `, '         ');
-  if (more.length > 0) lines.push('         (the full remediation is in --format json)');
-  return lines.map((line) => paint('dim', line));
+  const [summary = ''] = text.trim().split('\n');
+  return wrap(summary, width, `    ${label}: `, '         ').map((line) => paint('dim', line));
 }
 
 function statusWord(status: Status, paint: Paint): string {
