@@ -24,6 +24,7 @@ export const ENV = {
   alertOn: 'ALERT_ON',
   suppressionsFile: 'SUPPRESSIONS_FILE',
   suppressionsKey: 'SUPPRESSIONS_KEY',
+  securityHub: 'SECURITY_HUB',
 } as const;
 
 export interface AuditorConfig {
@@ -49,6 +50,8 @@ export interface AuditorConfig {
   suppressionsFile?: string;
   /** A suppressions object in the findings bucket, read again at every run (changed without a deploy). */
   suppressionsKey?: string;
+  /** Import every run's findings into Security Hub (BatchImportFindings). */
+  securityHub: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -117,6 +120,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const suppressionsKey = env[ENV.suppressionsKey]?.trim() || undefined;
   if (suppressionsKey?.startsWith('/')) throw new ConfigError(`${ENV.suppressionsKey} is "${suppressionsKey}": an object key has no leading /`);
 
+  const securityHub = env[ENV.securityHub]?.trim() || 'false';
+  if (securityHub !== 'true' && securityHub !== 'false') {
+    throw new ConfigError(`${ENV.securityHub} is "${securityHub}"; expected true or false`);
+  }
+
   const excluded = env[ENV.excludedNamespaces];
   return {
     bucket,
@@ -134,5 +142,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertOn: alertOn as AlertOn,
     suppressionsFile: env[ENV.suppressionsFile]?.trim() || undefined,
     suppressionsKey,
+    securityHub: securityHub === 'true',
   };
 }

@@ -7,9 +7,10 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConfigError, loadConfig, type AuditorConfig } from './config.js';
-import { regionalEksClients } from './live/eks-clients.js';
+import { regionalClients, regionalEksClients } from './live/eks-clients.js';
 import { createHandler, type AuditHandler } from './live/run-handler.js';
 import { createS3Client } from './report/s3-store.js';
+import { createSecurityHubClient } from './report/security-hub.js';
 import { createSnsClient } from './report/sns-alert.js';
 import { redactingJsonReplacer } from './secrets.js';
 
@@ -39,6 +40,7 @@ function coldStart(): AuditHandler {
     s3: createS3Client(),
     // The topic's region, which may differ from the function's.
     ...(config.topicArn ? { sns: createSnsClient({ region: config.topicArn.split(':')[3] }) } : {}),
+    ...(config.securityHub ? { securityHubFor: regionalClients((region) => createSecurityHubClient(region)) } : {}),
     credentials: fromNodeProviderChain(),
   });
 }

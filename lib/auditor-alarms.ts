@@ -20,6 +20,8 @@ export interface AuditorAlarmsProps {
   deadLetterQueue: IQueue;
   staleness: StalenessWindow;
   topic: ITopic;
+  /** Watch the Security Hub import too. */
+  securityHub?: boolean;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -30,6 +32,7 @@ export class AuditorAlarms extends Construct {
   readonly deadLetters: Alarm;
   readonly stale: Alarm;
   readonly alertDelivery: Alarm;
+  readonly securityHubImport?: Alarm;
 
   constructor(scope: Construct, id: string, props: AuditorAlarmsProps) {
     super(scope, id);
@@ -87,7 +90,26 @@ export class AuditorAlarms extends Construct {
       // The metric exists only for a run whose alert failed.
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    if (props.securityHub) {
+      this.securityHubImport = new Alarm(this, 'SecurityHubImport', {
+        alarmDescription:
+          "Security Hub refused findings of the EKS network-policy auditor (they are stored in S3; see the function's log group for 'findings not imported into Security Hub')",
+        metric: new Metric({
+          namespace: TELEMETRY.metricNamespace,
+          metricName: TELEMETRY.securityHubFailuresMetric,
+          dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
+          statistic: Stats.SUM,
+          period: FIVE_MINUTES,
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // The metric exists only for a run whose import was refused.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
     const notify = new SnsAction(props.topic);
-    for (const alarm of [this.errors, this.deadLetters, this.stale, this.alertDelivery]) alarm.addAlarmAction(notify);
+    const alarms = [this.errors, this.deadLetters, this.stale, this.alertDelivery, ...(this.securityHubImport ? [this.securityHubImport] : [])];
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
   }
 }

@@ -39,6 +39,7 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     // The file is copied into the function's package under this name (auditor-function.ts).
     ...(scope.suppressionsFile ? { [ENV.suppressionsFile]: BUNDLED_SUPPRESSIONS } : {}),
     ...(scope.suppressionsKey ? { [ENV.suppressionsKey]: scope.suppressionsKey } : {}),
+    [ENV.securityHub]: String(scope.securityHub),
     ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
     POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,

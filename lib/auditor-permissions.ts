@@ -22,6 +22,8 @@ export interface AuditorResources {
   topicKey: IKey;
   /** The suppressions object the function reads, when configured. */
   suppressionsKey?: string;
+  /** Findings are imported into Security Hub in the audited regions. */
+  securityHub?: boolean;
 }
 
 /** The EKS reads an audit makes per cluster (the Kubernetes API is authorised by the access entry, not IAM). */
@@ -60,6 +62,13 @@ export function grantAuditorPermissions(role: IRole, resources: AuditorResources
       resources: [resources.topicKey.keyArn],
     }),
   ];
+  if (resources.securityHub) {
+    // Only the account's own default custom integration, in the audited regions.
+    const products = resources.regions.map((region) =>
+      stack.formatArn({ service: 'securityhub', region, resource: 'product', resourceName: `${stack.account}/default`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    );
+    statements.push(new PolicyStatement({ sid: 'ImportFindings', actions: ['securityhub:BatchImportFindings'], resources: products }));
+  }
   for (const statement of statements) role.addToPrincipalPolicy(statement);
 
   const wildcard = (value: string, reason: string) =>

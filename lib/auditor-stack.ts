@@ -47,6 +47,7 @@ export class AuditorStack extends Stack {
         topic: this.alerting.topic,
         topicKey: this.alerting.key,
         ...(settings.suppressionsKey ? { suppressionsKey: settings.suppressionsKey } : {}),
+        securityHub: settings.securityHub,
       },
     });
     this.schedule = new AuditSchedule(this, 'Schedule', {
@@ -64,6 +65,7 @@ export class AuditorStack extends Stack {
       deadLetterQueue: this.auditor.deadLetterQueue,
       staleness: settings.staleness,
       topic: this.alerting.topic,
+      securityHub: settings.securityHub,
     });
     this.access = new ClusterAccess(this, 'ClusterAccess', {
       role: this.auditor.role,

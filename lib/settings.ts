@@ -47,6 +47,7 @@ export const CONTEXT_KEYS = {
   alertOn: 'alertOn',
   suppressionsFile: 'suppressionsFile',
   suppressionsKey: 'suppressionsKey',
+  securityHub: 'securityHub',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -106,6 +107,8 @@ export interface AuditScope {
   suppressionsFile?: string;
   /** A suppressions object in the findings bucket the function reads at every run. */
   suppressionsKey?: string;
+  /** Import every run's findings into Security Hub. */
+  securityHub: boolean;
 }
 
 /** Subnets and security groups for a function that must reach private-endpoint clusters. */
@@ -182,6 +185,7 @@ export function readSettings(context: ContextReader): AuditorSettings {
     ...organizationSettings(context),
     alertOn: (text(context, CONTEXT_KEYS.alertOn) ?? AlertOn.New) as AlertOn,
     ...suppressionSources(context),
+    securityHub: flag(context, CONTEXT_KEYS.securityHub),
   };
   checkWithHandler(settings);
   return settings;
@@ -293,6 +297,14 @@ function privateNetwork(context: ContextReader): PrivateNetwork | undefined {
 }
 
 /** A non-empty string value, or undefined when absent or blank (cdk.json uses "" for "not set"). */
+/** A true/false setting (`-c key=true` or a JSON boolean); absent or "" is false. */
+function flag(context: ContextReader, key: ContextKey): boolean {
+  const value = context(key);
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new SettingsError(`context ${key}: expected true or false, got ${JSON.stringify(value)}`);
+}
+
 function text(context: ContextReader, key: ContextKey): string | undefined {
   const value = context(key);
   if (value === undefined || value === null) return undefined;

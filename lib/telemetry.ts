@@ -9,6 +9,8 @@ export const TELEMETRY = {
   successfulRunsMetric: 'SuccessfulRuns',
   /** Emitted (Sum = 1) by a run whose alert SNS refused even after the retries. */
   alertFailuresMetric: 'AlertFailures',
+  /** Emitted (Sum = findings refused) by a run whose Security Hub import was refused in part or in full. */
+  securityHubFailuresMetric: 'SecurityHubFailures',
   /** Powertools adds the service name as this dimension on every metric. */
   serviceDimension: 'service',
   logLevel: 'INFO',

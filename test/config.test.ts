@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       alertOn: 'new',
       suppressionsFile: undefined,
       suppressionsKey: undefined,
+      securityHub: false,
     });
   });
 
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       [ENV.alertOn]: 'all',
       [ENV.suppressionsFile]: 'suppressions.yaml',
       [ENV.suppressionsKey]: 'config/suppressions.yaml',
+      [ENV.securityHub]: 'true',
     });
 
     // Assess
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       alertOn: 'all',
       suppressionsFile: 'suppressions.yaml',
       suppressionsKey: 'config/suppressions.yaml',
+      securityHub: true,
       prefix: 'audits/findings',
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
       regions: ['eu-west-1', 'us-east-2'],
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
     [{ [ENV.topicArn]: 'alerts' }, 'ALERT_TOPIC_ARN is "alerts", which is not an SNS topic ARN'],
     [{ [ENV.roleArn]: 'arn:aws:iam::123456789012:user/alice' }, 'AUDITOR_ROLE_ARN is "arn:aws:iam::123456789012:user/alice", which is not an IAM role ARN'],
     [{ [ENV.alertOn]: 'changes' }, 'ALERT_ON is "changes"; expected one of new, all'],
+    [{ [ENV.securityHub]: 'yes' }, 'SECURITY_HUB is "yes"; expected true or false'],
     [{ [ENV.suppressionsKey]: '/config/s.yaml' }, 'SUPPRESSIONS_KEY is "/config/s.yaml": an object key has no leading /'],
   ])('rejects %j with a message naming the variable', (overrides, message) => {
     // Act

@@ -7,6 +7,7 @@
  * exist.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { Change, CheckId, Status, atOrAbove, type Finding, type Severity } from '../audit/finding.js';
 import type { ClusterIdentity } from '../audit/snapshot.js';
@@ -14,7 +15,9 @@ import { annotateChanges } from '../lifecycle/changes.js';
 import { suppressionsUsed } from '../lifecycle/suppressions.js';
 import { buildAlert, type AlertOn } from '../report/alert.js';
 import { ATHENA_NAMES } from '../report/athena.js';
+import type { AsffFallback } from '../report/asff.js';
 import { nextState, readClusterHistory, writeClusterState, type ClusterHistory } from '../report/run-state.js';
+import { importFindings } from '../report/security-hub.js';
 import { storeFindings, type StoreTarget } from '../report/s3-store.js';
 import { publishAlert } from '../report/sns-alert.js';
 import { redact } from '../secrets.js';
@@ -29,6 +32,8 @@ export interface RunReporting {
   threshold: Severity;
   /** Which failures the alert lists in full (see buildAlert). */
   alertOn: AlertOn;
+  /** Present when every run is imported into Security Hub: a client per region, and where to address findings without one. */
+  securityHub?: { clientFor(region: string): SecurityHubClient; fallback: AsffFallback };
 }
 
 /** What the run keeps of one cluster once its findings are stored. */
@@ -79,11 +84,13 @@ export interface ReportingEvents {
   alertFailed?(reason: string): void;
   /** A cluster's previous run could not be read, or its state not written: its findings say no change. */
   historyFailed?(failure: FailedCluster): void;
+  /** Security Hub refused some of a cluster's findings (their number, and the first reason). */
+  securityHubFailed?(failure: FailedCluster, refused: number): void;
 }
 
 /**
  * Compares one cluster's findings with its previous run (found through its state object), stores them (one object),
- * records the run as the cluster's latest, and returns what the run keeps of it. A store that fails even after the
+ * imports them into Security Hub when configured, records the run as the cluster's latest, and returns what the run keeps of it. A store that fails even after the
  * SDK's retries is reported through `events.storeFailed` and recorded as the cluster's `storeFailure`; a history that
  * cannot be read or recorded costs only the comparison (`events.historyFailed`): the findings are stored without a
  * change, which the alert lists in full rather than hide. It never rejects, so one cluster cannot stop the others.
@@ -104,6 +111,7 @@ export async function storeCluster(
     events.storeFailed?.({ cluster: audit.cluster, reason: record.storeFailure });
     return record;
   }
+  if (reporting.securityHub) await importCluster(audit, findings, reporting.securityHub, events);
   const [key] = record.keys;
   const first = findings[0] as Finding;
   if (history && key !== undefined) {
@@ -114,6 +122,14 @@ export async function storeCluster(
     }
   }
   return record;
+}
+
+/** Imports the cluster's findings into the Security Hub of its region; what is refused is reported, never thrown. */
+async function importCluster(audit: ClusterAudit, findings: Finding[], hub: NonNullable<RunReporting['securityHub']>, events: ReportingEvents) {
+  const region = (findings[0] as Finding).cluster.region ?? hub.fallback.region;
+  const outcome = await importFindings(hub.clientFor(region), findings, hub.fallback);
+  const [first] = outcome.failed;
+  if (first) events.securityHubFailed?.({ cluster: audit.cluster, reason: `Security Hub refused ${first.id}: ${first.reason}` }, outcome.failed.length);
 }
 
 async function readHistory(audit: ClusterAudit, reporting: RunReporting, events: ReportingEvents): Promise<ClusterHistory | undefined> {

@@ -5,6 +5,7 @@
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
@@ -16,6 +17,7 @@ import type { AuditDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 import { runSuppressions } from './run-suppressions.js';
+import type { AsffFallback } from '../report/asff.js';
 import { suppressionMatcher, suppressionWarnings } from '../lifecycle/suppressions.js';
 
 /** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
@@ -29,6 +31,8 @@ export const RunMetric = {
   /** 1 for a run whose findings were all stored; the stack's staleness alarm watches it. */
   SuccessfulRuns: 'SuccessfulRuns',
   AlertFailures: 'AlertFailures',
+  /** Findings Security Hub refused in a run; the stack's import alarm watches it. */
+  SecurityHubFailures: 'SecurityHubFailures',
 } as const;
 
 /** What the handler works with; every AWS client is created by the caller and reused across invocations. */
@@ -41,6 +45,8 @@ export interface HandlerDependencies {
   s3: S3Client;
   /** Present when the configuration names a topic. */
   sns?: SNSClient;
+  /** The Security Hub client of a region (one per region, reused); used when the configuration turns the import on. */
+  securityHubFor?(region: string): SecurityHubClient;
   /** Signs the EKS tokens: the function's own credentials. */
   credentials: AwsCredentialIdentityProvider;
   /** Kubernetes collection tuning (tests). */
@@ -94,12 +100,17 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
         ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
         threshold: config.alertThreshold,
         alertOn: config.alertOn,
+        ...(config.securityHub && deps.securityHubFor ? { securityHub: { clientFor: deps.securityHubFor, fallback: asffFallback(config) } } : {}),
       };
       const events: ReportingEvents = {
         storeFailed: (failure) => logger.error('findings not stored', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
         alertFailed: (reason) => {
           logger.error('alert not sent', { reason });
           metrics.addMetric(RunMetric.AlertFailures, MetricUnit.Count, 1);
+        },
+        securityHubFailed: (failure, refused) => {
+          logger.error('findings not imported into Security Hub', { cluster: failure.cluster.name, region: failure.cluster.region, refused, reason: failure.reason });
+          metrics.addMetric(RunMetric.SecurityHubFailures, MetricUnit.Count, refused);
         },
         historyFailed: (failure) =>
           logger.warn('not compared with the previous run', { cluster: failure.cluster.name, region: failure.cluster.region, reason: failure.reason }),
@@ -139,6 +150,11 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
       logger.resetKeys();
     }
   };
+}
+
+/** Where findings without an account or region of their own are imported: the function's account and region. */
+function asffFallback(config: AuditorConfig): AsffFallback {
+  return { accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.roleArn ?? '')?.[1] ?? '', region: config.regions[0] ?? '' };
 }
 
 /** Each cluster's deadline, and the run's: what Lambda leaves of this invocation, less the time to store and alert. */

@@ -36,6 +36,7 @@ beforeAll(() => {
     retentionDays: '90',
     alertOn: 'all',
     suppressionsKey: 'config/suppressions.yaml',
+    securityHub: 'true',
   }));
   const resultsBucket = stack.athena.node.findChild('Results') as { node: { defaultChild?: unknown } };
   ids = {
@@ -97,6 +98,7 @@ describe('the auditor function', () => {
       ALERT_ON: 'all',
       SUPPRESSIONS_FILE: 'suppressions.yaml',
       SUPPRESSIONS_KEY: 'config/suppressions.yaml',
+      SECURITY_HUB: 'true',
       POWERTOOLS_SERVICE_NAME: 'eks-netpol-auditor',
       POWERTOOLS_METRICS_NAMESPACE: 'EksNetpolAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -211,6 +213,15 @@ describe('the function role', () => {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+      },
+      {
+        Sid: 'ImportFindings',
+        Effect: 'Allow',
+        Action: 'securityhub:BatchImportFindings',
+        Resource: [
+          partitionArn(`:securityhub:eu-west-1:${ACCOUNT}:product/${ACCOUNT}/default`),
+          partitionArn(`:securityhub:us-east-2:${ACCOUNT}:product/${ACCOUNT}/default`),
+        ],
       },
       {
         Effect: 'Allow',
@@ -616,12 +627,12 @@ describe('the alarms', () => {
     )?.Properties;
   }
 
-  it('are exactly four, each notifying the alert topic', () => {
+  it('are exactly five with the Security Hub import on, each notifying the alert topic', () => {
     // Act
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
 
     // Assess
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['AlertFailures', 'ApproximateNumberOfMessagesVisible', 'Errors', 'SuccessfulRuns']);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['AlertFailures', 'ApproximateNumberOfMessagesVisible', 'Errors', 'SecurityHubFailures', 'SuccessfulRuns']);
     for (const properties of alarms) expect(properties.AlarmActions).toEqual([{ Ref: ids.topic }]);
   });
 
@@ -669,6 +680,17 @@ describe('the alarms', () => {
       Statistic: 'Sum',
       Period: 300,
       EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('fire on any finding Security Hub refused, watching the metric the handler emits for it', () => {
+    expect(alarm(RunMetric.SecurityHubFailures)).toMatchObject({
+      Namespace: 'EksNetpolAuditor',
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',

@@ -35,6 +35,7 @@ describe('readSettings', () => {
       network: undefined,
       alertOn: 'new',
       suppressionsFile: join(PROJECT_ROOT, 'suppressions.yaml'),
+      securityHub: false,
     });
   });
 
@@ -127,6 +128,7 @@ describe('readSettings', () => {
       { suppressionsFile: 'test/lib/fixtures/suppressions-without-expiry.yaml' },
       'context suppressionsFile: test/lib/fixtures/suppressions-without-expiry.yaml: entry 1 (namespace analytics): no expires',
     ],
+    ['a securityHub that is not a boolean', { securityHub: 'yes' }, 'context securityHub: expected true or false, got "yes"'],
     ['a suppressions key with a leading slash', { suppressionsKey: '/s.yaml' }, 'context suppressionsKey: SUPPRESSIONS_KEY is "/s.yaml"'],
   ])('rejects %s, naming the context key', (_, overrides, message) => {
     // Act

@@ -14,7 +14,9 @@ import type { KubeInventory } from '../../lambda/audit/snapshot.js';
 import { createEksClient } from '../../lambda/collect/eks.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
 import { loadConfig } from '../../lambda/config.js';
-import { createHandler } from '../../lambda/live/run-handler.js';
+import { createHandler, type HandlerDependencies } from '../../lambda/live/run-handler.js';
+import { createSecurityHubClient } from '../../lambda/report/security-hub.js';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { decodeFindings } from '../../lambda/report/jsonl.js';
 import { stateKey } from '../../lambda/report/run-state.js';
 import type { KubeApiServer } from '../support/kube-api-server.js';
@@ -67,7 +69,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-async function run(time: string, server: KubeApiServer, env: Record<string, string> = {}) {
+async function run(time: string, server: KubeApiServer, env: Record<string, string> = {}, extra: Partial<HandlerDependencies> = {}) {
   eks.reset();
   sns.reset();
   eks.on(ListClustersCommand).resolves({ clusters: ['shop'] });
@@ -91,6 +93,7 @@ async function run(time: string, server: KubeApiServer, env: Record<string, stri
     credentials: async () => TEST_CREDENTIALS,
     collect: FAST_COLLECT,
     clock: () => new Date(time),
+    ...extra,
   });
   const summary = await handler(event(time), { awsRequestId: `request-${time}` });
   jest.restoreAllMocks();
@@ -99,6 +102,24 @@ async function run(time: string, server: KubeApiServer, env: Record<string, stri
   const findings = decodeFindings(Buffer.from(await object.Body!.transformToByteArray()));
   const messages = sns.commandCalls(PublishCommand).map((call) => call.args[0].input.Message ?? '');
   return { summary, findings, messages, logged: logged.join('') };
+}
+
+/** Each run of a cluster made of the example without `web`, then without `analytics`, importing into Security Hub. */
+async function importingRuns() {
+  const hub = mockClient(SecurityHubClient);
+  hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: Array<{ Id: string }> }) => ({
+    SuccessCount: input.Findings.length - 1,
+    FailedCount: 1,
+    FailedFindings: [{ Id: input.Findings[0]!.Id, ErrorCode: 'InvalidInput', ErrorMessage: 'refused for the test' }],
+  }));
+  const deps = { securityHubFor: (region: string) => createSecurityHubClient(region) };
+  const env = { SECURITY_HUB: 'true', AUDITOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/auditor' };
+  await run('2025-07-01T06:00:00Z', day1, env, deps);
+  hub.resetHistory();
+  const second = await run('2025-07-02T06:00:00Z', day2, env, deps);
+  const imported = hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => call.args[0].input.Findings ?? []);
+  hub.restore();
+  return { second, imported };
 }
 
 const label = (finding: Finding) => `${finding.check_id} ${finding.resource.kind} ${finding.resource.namespace ?? ''}/${finding.resource.name}`;
@@ -168,5 +189,21 @@ describe('two scheduled runs over a changed cluster', () => {
     expect(third.findings.filter((finding) => finding.status === 'FAIL').every((finding) => finding.change === 'ongoing')).toBe(true);
     expect(third.messages).toEqual([]);
     expect(third.summary.alerted).toBe(false);
+  });
+});
+
+describe('the Security Hub import', () => {
+  it('imports every finding of the run, PASS ones included and the gone ones archived, and reports what was refused', async () => {
+    // Act
+    const { second, imported } = await importingRuns();
+
+    // Assess
+    expect(imported).toHaveLength(second.findings.length);
+    expect(new Set(imported.map((item) => item.Compliance?.Status))).toEqual(new Set(['PASSED', 'FAILED']));
+    const gone = second.findings.filter((finding) => finding.evidence.gone === true).map((finding) => finding.finding_id);
+    expect(gone.length).toBeGreaterThan(0);
+    expect(imported.filter((item) => item.RecordState === 'ARCHIVED').map((item) => item.Id).sort()).toEqual(gone.sort());
+    expect(second.logged).toMatch(/findings not imported into Security Hub.*refused for the test/);
+    expect(second.logged).toMatch(/"SecurityHubFailures":1/);
   });
 });
