@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'audit NetworkPolicy enforcement and coverage (offline files, a kubeconfig context or EKS clusters)',
     load: async () => (await import('../cli/audit-command.js')).runAuditCommand,
   },
+  capture: {
+    summary: 'write what the audit reads from a live cluster, and which policy APIs it serves, for `audit --kube`',
+    load: async () => (await import('../cli/capture-command.js')).runCaptureCommand,
+  },
   token: {
     summary: 'print an EKS token as a kubectl ExecCredential, as `aws eks get-token` does',
     load: async () => (await import('../cli/token-command.js')).runTokenCommand,

@@ -49,7 +49,11 @@ function kubeconfigFiles(source: KubeconfigSource): string[] {
   return fromEnv.length > 0 ? fromEnv : [join(homedir(), '.kube', 'config')];
 }
 
-function loadKubeConfig(source: KubeconfigSource): KubeConfig {
+/**
+ * The merged kubeconfig with the chosen context current. Throws {@link KubeconfigError} when a file cannot be read,
+ * the context does not exist, or it names no cluster with a server URL.
+ */
+export function loadKubeConfig(source: KubeconfigSource): KubeConfig {
   const files = kubeconfigFiles(source);
   const [first, ...others] = files as [string, ...string[]];
   const merged = readKubeconfig(first);
