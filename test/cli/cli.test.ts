@@ -36,8 +36,9 @@ describe('the command', () => {
     // Assess
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: eks-netpol-auditor <command>/);
-    expect(help.stdout).toMatch(/\n {2}audit {2}audit NetworkPolicy/);
-    expect(help.stdout).toMatch(/\n {2}token {2}print an EKS token/);
+    expect(help.stdout).toMatch(/\n {2}audit +audit NetworkPolicy/);
+    expect(help.stdout).toMatch(/\n {2}capture +write what the audit reads/);
+    expect(help.stdout).toMatch(/\n {2}token +print an EKS token/);
     expect(bare).toEqual({ code: 2, stdout: '', stderr: help.stdout });
   });
 
