@@ -11,6 +11,7 @@ import { DescribeAddonCommand, DescribeClusterCommand, EKSClient, ListAddonsComm
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { KINDS } from '../../lambda/audit/kinds.js';
 import type { KubeInventory } from '../../lambda/audit/snapshot.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
 import type { ClusterItem } from '../../lambda/org/run-layout.js';
@@ -70,7 +71,9 @@ export async function simulateOrganization(shape: OrganizationShape): Promise<Si
   const clusters = accounts.flatMap((account) => shape.regions.flatMap((region) => names.map((name) => ({ account, region, name }))));
   const unreachable = new Set((shape.unreachable ?? []).map(clusterKey));
   const { kube } = await loadOfflineSnapshot({ kube: [CAPTURE.pathname], eksAddons: [] }, () => undefined);
-  const inventory: KubeInventory = kube;
+  // The VPC CNI's policy agent installs the AWS policy APIs: the simulated clusters serve every kind, empty when the
+  // capture has none, so a verdict is never UNKNOWN for a kind the API server would have answered.
+  const inventory = Object.fromEntries(KINDS.map(({ bucket }) => [bucket, (kube as Record<string, unknown>)[bucket] ?? []])) as KubeInventory;
   const servers: KubeApiServer[] = await Promise.all(
     Array.from({ length: shape.kubeServers ?? 4 }, () =>
       startKubeApiServer({ inventory, latencyMs: shape.latencyMs, token: (token) => EKS_TOKEN.test(token) }),
