@@ -16,6 +16,7 @@ import { runColdStartBenchmark } from './cold-start.js';
 import { runCommandBenchmark } from './command.js';
 import { runLiveBenchmark } from './live/index.js';
 import { runOfflineBenchmark } from './offline/index.js';
+import { runOrganizationBenchmark } from './organization/index.js';
 import { size, type TargetCheck } from './report.js';
 
 const WORK_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
@@ -69,6 +70,13 @@ checks.push(
 section('The command as users run it (issue 10)');
 const kubectlCapture = await prepareKubectlCapture(WORK_DIR, plan.kubectlPods, print);
 checks.push(...(await runCommandBenchmark({ repetitions: Math.max(plan.repetitions, 5), capture: largest, kubectlCapture }, print)));
+section('Organization run (issue 12)');
+await runOrganizationBenchmark(
+  flags.has('--quick')
+    ? { accounts: 5, regions: ['eu-west-1', 'us-east-1'], clustersPerRegion: 5, latencyMs: 100, mapConcurrency: 40, clustersPerBatch: 4 }
+    : { accounts: 50, regions: ['eu-west-1', 'us-east-1'], clustersPerRegion: 10, latencyMs: 100, mapConcurrency: 40, clustersPerBatch: 4 },
+  print,
+);
 
 section('Cold start (issue 3)');
 await mkdir(join(WORK_DIR, 'cold-start'), { recursive: true });

@@ -52,7 +52,7 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
 /** The environment of the organization-mode functions: the auditor's, plus the member role, the units and the runs prefix. */
 export function organizationEnvironment(
   scope: AuditScope,
-  organization: Pick<OrganizationSettings, 'memberRoleName' | 'organizationalUnits'>,
+  organization: Pick<OrganizationSettings, 'memberRoleName' | 'organizationalUnits' | 'memberSelfEnrolment'>,
   targets: AuditorTargets & { partition?: string },
 ): Record<string, string> {
   return {
@@ -60,6 +60,7 @@ export function organizationEnvironment(
     [ORG_ENV.memberRoleName]: organization.memberRoleName,
     [ORG_ENV.organizationalUnits]: organization.organizationalUnits.join(','),
     [ORG_ENV.runsPrefix]: DEFAULT_RUNS_PREFIX,
+    [ORG_ENV.selfEnrolment]: String(organization.memberSelfEnrolment),
     ...(targets.partition ? { [ORG_ENV.partition]: targets.partition } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { AUDITOR_GROUP } from '../lambda/collect/kube-rbac.js';
 import { EKS_READ_ACTIONS } from './auditor-permissions.js';
 import type { StackSetCallAs } from './settings.js';
 
@@ -18,6 +19,39 @@ export interface MemberRoleTemplateProps {
   trustedRoleArns: string[];
   /** The hub's account: the trust policy's principal, narrowed to the roles above by `aws:PrincipalArn`. */
   hubAccount: string;
+  /** Let the role enrol itself in each cluster: its own access entry, AmazonEKSViewPolicy at cluster scope only. */
+  selfEnrolment?: boolean;
+}
+
+/**
+ * The self-enrolment statements: an access entry for this role only (in the auditor's Kubernetes group), and the
+ * association of AmazonEKSViewPolicy at cluster scope only, to that entry only.
+ */
+function selfEnrolmentStatements(roleName: string): Array<Record<string, unknown>> {
+  return [
+    {
+      Sid: 'EnrolItself',
+      Effect: 'Allow',
+      Action: 'eks:CreateAccessEntry',
+      Resource: memberArn('eks', 'cluster/*'),
+      Condition: {
+        ArnEquals: { 'eks:principalArn': { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}` } },
+        'ForAllValues:StringEquals': { 'eks:kubernetesGroups': [AUDITOR_GROUP] },
+      },
+    },
+    {
+      Sid: 'ViewPolicyOnly',
+      Effect: 'Allow',
+      Action: 'eks:AssociateAccessPolicy',
+      Resource: memberArn('eks', `access-entry/*/role/\${AWS::AccountId}/${roleName}/*`),
+      Condition: {
+        StringEquals: {
+          'eks:policyArn': { 'Fn::Sub': 'arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy' },
+          'eks:accessScope': 'cluster',
+        },
+      },
+    },
+  ];
 }
 
 /** The member account's own ARN of `resource`, for the template (resolved by CloudFormation in that account). */
@@ -66,6 +100,7 @@ export function memberRoleTemplate(props: MemberRoleTemplateProps): Record<strin
                     Resource: [memberArn('eks', 'cluster/*'), memberArn('eks', 'addon/*/*/*')],
                   },
                   { Sid: 'EnabledRegions', Effect: 'Allow', Action: 'account:ListRegions', Resource: memberArn('account', 'account', '') },
+                  ...(props.selfEnrolment ? selfEnrolmentStatements(props.roleName) : []),
                 ],
               },
             },
@@ -84,6 +119,7 @@ export interface MemberRoleStackSetProps {
   /** Root or OU ids: every account under them gets the role, accounts added later too. */
   targets: string[];
   callAs: StackSetCallAs;
+  selfEnrolment: boolean;
 }
 
 /** The service-managed StackSet that puts the member role in every account of the target units. */
@@ -97,6 +133,7 @@ export class MemberRoleStackSet extends Construct {
       roleName: props.roleName,
       trustedRoleArns: props.trustedRoles.map((role) => role.roleArn),
       hubAccount: stack.account,
+      selfEnrolment: props.selfEnrolment,
     });
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: `${props.roleName}-role`,

@@ -71,6 +71,7 @@ export class OrganizationStack extends Stack {
       trustedRoles: this.functions.memberRoleCallers,
       targets: organization.memberRoleTargets,
       callAs: organization.stackSetCallAs,
+      selfEnrolment: organization.memberSelfEnrolment,
     });
     this.athena = new FindingsAthena(this, 'Athena', {
       bucket: this.store.bucket,

@@ -48,6 +48,7 @@ export const CONTEXT_KEYS = {
   suppressionsFile: 'suppressionsFile',
   suppressionsKey: 'suppressionsKey',
   securityHub: 'securityHub',
+  memberSelfEnrolment: 'memberSelfEnrolment',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -91,6 +92,8 @@ export interface OrganizationSettings {
   mapConcurrency: number;
   /** Clusters per child execution (one Lambda invocation). */
   clustersPerBatch: number;
+  /** The member role may enrol itself in each cluster (access entry with AmazonEKSViewPolicy only) before its audit. */
+  memberSelfEnrolment: boolean;
 }
 
 /** What the function audits and when it alerts: everything the handler reads besides the stack's own resources. */
@@ -224,6 +227,7 @@ function organizationSettings(context: ContextReader): { organization?: Organiza
       // Step Functions runs at most 10,000 child executions of a Distributed Map at once.
       mapConcurrency: wholeNumber(context, CONTEXT_KEYS.mapConcurrency, DEFAULTS.mapConcurrency, 1, 10_000),
       clustersPerBatch: wholeNumber(context, CONTEXT_KEYS.clustersPerBatch, DEFAULTS.clustersPerBatch, 1, 32),
+      memberSelfEnrolment: flag(context, CONTEXT_KEYS.memberSelfEnrolment),
     },
   };
 }
@@ -279,6 +283,14 @@ function suppressionSources(context: ContextReader): Pick<AuditScope, 'suppressi
     }
   }
   return { ...(file !== undefined ? { suppressionsFile: resolve(file) } : {}), ...(key !== undefined ? { suppressionsKey: key } : {}) };
+}
+
+/** A boolean given as `true`/`false` (cdk.json) or the strings `-c key=true` passes; absent is false. */
+function flag(context: ContextReader, key: ContextKey): boolean {
+  const value = context(key);
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new SettingsError(`context ${key}: '${String(value)}' is not true or false`);
 }
 
 function privateNetwork(context: ContextReader): PrivateNetwork | undefined {

@@ -12,7 +12,8 @@ import { mapSettledWithLimit } from '../live/concurrency.js';
 import { auditEksCluster } from '../live/eks-cluster.js';
 import { storeFindings } from '../report/s3-store.js';
 import type { MemberAccess } from './member-access.js';
-import type { OrgConfig } from './org-config.js';
+import { memberRoleArn, type OrgConfig } from './org-config.js';
+import { enrolMemberRole } from './self-enrolment.js';
 import type { BatchContext, BatchResult, CaughtError, ClusterBatch, ClusterItem, ClusterResult, FailedBatch } from './run-layout.js';
 
 /** What a batch works with. */
@@ -78,9 +79,11 @@ async function auditItem(deps: AuditBatchDependencies, item: ClusterItem, option
       remediation: `Check the member role ${deps.config.memberRoleName} of account ${item.account}: the hub's StackSet creates it, trusting this hub.`,
     }, options);
   }
+  const eks = deps.access.eks(item.account, item.region);
+  if (deps.config.selfEnrolment) await enrolMemberRole(eks, item.name, memberRoleArn(deps.config, item.account), deps.config.partition);
   return auditEksCluster(
     {
-      eks: deps.access.eks(item.account, item.region),
+      eks,
       region: item.region,
       name: item.name,
       accountId: item.account,

@@ -11,6 +11,8 @@ export const ORG_ENV = {
   organizationalUnits: 'ORGANIZATIONAL_UNITS',
   runsPrefix: 'RUNS_PREFIX',
   partition: 'AWS_PARTITION_NAME',
+  /** `true`: the member role grants itself read access to each cluster before its audit. */
+  selfEnrolment: 'MEMBER_SELF_ENROLMENT',
   /** The start function's state machine. */
   stateMachineArn: 'STATE_MACHINE_ARN',
 } as const;
@@ -31,6 +33,8 @@ export interface OrgConfig extends AuditorConfig {
   runsPrefix: string;
   /** The AWS partition of the member role ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
   partition: string;
+  /** The member role enrols itself in each cluster (access entry, AmazonEKSViewPolicy) before auditing it. */
+  selfEnrolment: boolean;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -56,6 +60,10 @@ export function loadOrgConfig(env: Record<string, string | undefined> = process.
   }
   const partition = env[ORG_ENV.partition]?.trim() || 'aws';
   if (!PARTITION.test(partition)) throw new ConfigError(`${ORG_ENV.partition} is "${partition}", which is not an AWS partition`);
+  const selfEnrolment = env[ORG_ENV.selfEnrolment]?.trim() || 'false';
+  if (selfEnrolment !== 'true' && selfEnrolment !== 'false') {
+    throw new ConfigError(`${ORG_ENV.selfEnrolment} is "${selfEnrolment}"; expected true or false`);
+  }
   return {
     ...base,
     // loadConfig falls back on the function's own region; an organization audits each account's enabled ones instead.
@@ -64,6 +72,7 @@ export function loadOrgConfig(env: Record<string, string | undefined> = process.
     organizationalUnits,
     runsPrefix,
     partition,
+    selfEnrolment: selfEnrolment === 'true',
   };
 }
 

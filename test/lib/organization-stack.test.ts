@@ -57,6 +57,27 @@ describe('the member role template', () => {
   });
 });
 
+describe('the member role template with self-enrolment', () => {
+  it('lets the role create only its own access entry and associate only AmazonEKSViewPolicy at cluster scope', () => {
+    // Prepare
+    const template = memberRoleTemplate({ roleName: 'reader', trustedRoleArns: ['arn:aws:iam::111122223333:role/plan'], hubAccount: '111122223333', selfEnrolment: true });
+
+    // Act
+    const statements = (template.Resources as any).MemberRole.Properties.Policies[0].PolicyDocument.Statement as Array<Record<string, any>>;
+
+    // Assess
+    const create = statements.find((statement) => statement.Action === 'eks:CreateAccessEntry')!;
+    const associate = statements.find((statement) => statement.Action === 'eks:AssociateAccessPolicy')!;
+    expect(create.Condition.ArnEquals).toEqual({ 'eks:principalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/reader' } });
+    expect(create.Condition['ForAllValues:StringEquals']).toEqual({ 'eks:kubernetesGroups': ['eks-netpol-auditor'] });
+    expect(associate.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:eks:*:${AWS::AccountId}:access-entry/*/role/${AWS::AccountId}/reader/*' });
+    expect(associate.Condition.StringEquals).toEqual({
+      'eks:policyArn': { 'Fn::Sub': 'arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy' },
+      'eks:accessScope': 'cluster',
+    });
+  });
+});
+
 describe('organization mode', () => {
   let stack: OrganizationStack;
   let template: Template;

@@ -143,6 +143,8 @@ function distributedMapStandIn(state: AslState): AslState {
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::emulated:distributedMap',
+    // A Map state has no timeout of its own; the local engine gives a Task without one 60 s.
+    TimeoutSeconds: 86_400,
     ...(state.ResultPath !== undefined ? { ResultPath: state.ResultPath } : {}),
     ...(state.Next ? { Next: state.Next } : { End: true }),
   };
