@@ -15,6 +15,7 @@ import { createS3Client } from '../../lambda/report/s3-store.js';
 import { createSnsClient } from '../../lambda/report/sns-alert.js';
 import { ORG_STATES } from '../../lib/org-state-machine.js';
 import { runLocally, type AslDefinition, type LocalRunStats } from '../support/local-state-machine.js';
+import { FAST_COLLECT } from '../live/fixtures.js';
 import { organizationConfig, organizationDefinition, organizationHandlers } from '../support/organization-harness.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { accountId, simulateOrganization, type SimulatedOrganization } from '../support/simulated-organization.js';
@@ -47,7 +48,8 @@ describe('an organization run of 200 clusters in 20 accounts and 2 regions', () 
     definition = organizationDefinition(s3Server.bucket, { clustersPerBatch: String(BATCH_SIZE), mapConcurrency: '10' });
     pristine = JSON.stringify(definition);
 
-    const handlers = organizationHandlers(organizationConfig(s3Server.bucket), s3, sns);
+    // Failing clusters fail fast (the collection's own retries are tested elsewhere).
+    const handlers = organizationHandlers(organizationConfig(s3Server.bucket), s3, sns, FAST_COLLECT);
     const audit = handlers[ORG_STATES.auditBatch]!;
     handlers[ORG_STATES.auditBatch] = async (payload) => {
       const { Items } = payload as ClusterBatch;

@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { LiveAuditOptions } from '../../lambda/live/cluster-audit.js';
 import { createAuditBatchHandler, createRecordFailureHandler } from '../../lambda/org/audit-batch.js';
 import { memberAccess } from '../../lambda/org/member-access.js';
 import { loadOrgConfig, memberRoleArn, type OrgConfig } from '../../lambda/org/org-config.js';
@@ -34,15 +35,18 @@ export function organizationConfig(bucket: string, env: Record<string, string> =
   return loadOrgConfig({ FINDINGS_BUCKET: bucket, ALERT_TOPIC_ARN: TOPIC_ARN, AWS_REGION: TEST_ENV.region, ...env });
 }
 
-/** The real handlers by state name, over local clients. */
-export function organizationHandlers(config: OrgConfig, s3: S3Client, sns?: SNSClient): Record<string, LambdaHandler> {
+/** The real handlers by state name, over local clients; `collect` tunes collection (the defaults: production's). */
+export function organizationHandlers(
+  config: OrgConfig,
+  s3: S3Client,
+  sns?: SNSClient,
+  collect: LiveAuditOptions['collect'] = {},
+): Record<string, LambdaHandler> {
   const access = memberAccess({
     sts: new STSClient({ region: TEST_ENV.region, credentials: LOCAL_CREDENTIALS }),
     roleArn: (account) => memberRoleArn(config, account),
     sessionName: 'eks-netpol-auditor',
   });
-  // Failing clusters fail fast: one retry, no waiting (the collection's own retries are tested elsewhere).
-  const collect = { maxRetries: 1, timeoutMs: 5_000, sleep: async () => undefined };
   const batchDeps = { config, access, s3, collect };
   return {
     [ORG_STATES.plan]: createPlanHandler({
