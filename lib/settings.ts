@@ -285,14 +285,6 @@ function suppressionSources(context: ContextReader): Pick<AuditScope, 'suppressi
   return { ...(file !== undefined ? { suppressionsFile: resolve(file) } : {}), ...(key !== undefined ? { suppressionsKey: key } : {}) };
 }
 
-/** A boolean given as `true`/`false` (cdk.json) or the strings `-c key=true` passes; absent is false. */
-function flag(context: ContextReader, key: ContextKey): boolean {
-  const value = context(key);
-  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
-  if (value === true || value === 'true') return true;
-  throw new SettingsError(`context ${key}: '${String(value)}' is not true or false`);
-}
-
 function privateNetwork(context: ContextReader): PrivateNetwork | undefined {
   const vpcId = text(context, CONTEXT_KEYS.vpcId);
   const subnetIds = matching(context, CONTEXT_KEYS.subnetIds, SUBNET_ID, 'a subnet id');

@@ -193,7 +193,7 @@ describe('readSettings in organization mode', () => {
     [{ mode: 'organization', memberRoleTargets: 'r-ab12', memberRoleName: 'has space' }, 'context memberRoleName: MEMBER_ROLE_NAME is "has space", which is not an IAM role name'],
     [{ mode: 'organization', memberRoleTargets: 'r-ab12', stackSetCallAs: 'ADMIN' }, "context stackSetCallAs: 'ADMIN' is not one of SELF, DELEGATED_ADMIN"],
     [{ mode: 'organization', memberRoleTargets: 'r-ab12', mapConcurrency: '0' }, "context mapConcurrency: '0' is not a whole number from 1 to 10000"],
-    [{ mode: 'organization', memberRoleTargets: 'r-ab12', memberSelfEnrolment: 'yes' }, "context memberSelfEnrolment: 'yes' is not true or false"],
+    [{ mode: 'organization', memberRoleTargets: 'r-ab12', memberSelfEnrolment: 'yes' }, 'context memberSelfEnrolment: expected true or false, got "yes"'],
   ])('refuses %j naming the key', (context, message) => {
     // Act
     const reading = () => settingsWith(context);
