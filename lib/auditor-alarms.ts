@@ -73,43 +73,44 @@ export class AuditorAlarms extends Construct {
       // No data is exactly the failure this alarm exists for.
       treatMissingData: TreatMissingData.BREACHING,
     });
-    this.alertDelivery = new Alarm(this, 'AlertDelivery', {
-      // When the topic itself is what fails, this notification fails too: the alarm state in CloudWatch still shows it.
-      alarmDescription:
-        "A run of the EKS network-policy auditor could not publish its alert (its findings are stored; see the function's log group for 'alert not sent')",
-      metric: new Metric({
-        namespace: TELEMETRY.metricNamespace,
-        metricName: TELEMETRY.alertFailuresMetric,
-        dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
-        statistic: Stats.SUM,
-        period: FIVE_MINUTES,
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // The metric exists only for a run whose alert failed.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // When the topic itself is what fails, this notification fails too: the alarm state in CloudWatch still shows it.
+    this.alertDelivery = failureCountAlarm(
+      this,
+      'AlertDelivery',
+      "A run of the EKS network-policy auditor could not publish its alert (its findings are stored; see the function's log group for 'alert not sent')",
+      TELEMETRY.alertFailuresMetric,
+    );
     if (props.securityHub) {
-      this.securityHubImport = new Alarm(this, 'SecurityHubImport', {
-        alarmDescription:
-          "Security Hub refused findings of the EKS network-policy auditor (they are stored in S3; see the function's log group for 'findings not imported into Security Hub')",
-        metric: new Metric({
-          namespace: TELEMETRY.metricNamespace,
-          metricName: TELEMETRY.securityHubFailuresMetric,
-          dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
-          statistic: Stats.SUM,
-          period: FIVE_MINUTES,
-        }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        // The metric exists only for a run whose import was refused.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+      this.securityHubImport = failureCountAlarm(
+        this,
+        'SecurityHubImport',
+        "Security Hub refused findings of the EKS network-policy auditor (they are stored in S3; see the function's log group for 'findings not imported into Security Hub')",
+        TELEMETRY.securityHubFailuresMetric,
+      );
     }
     const notify = new SnsAction(props.topic);
     const alarms = [this.errors, this.deadLetters, this.stale, this.alertDelivery, ...(this.securityHubImport ? [this.securityHubImport] : [])];
     for (const alarm of alarms) alarm.addAlarmAction(notify);
   }
+}
+
+/**
+ * An alarm on one of the function's failure-count metrics (alert not sent, findings refused by Security Hub): any
+ * failure in five minutes alarms. The metric exists only for a run that had such a failure, so no data is no failure.
+ */
+function failureCountAlarm(scope: Construct, id: string, alarmDescription: string, metricName: string): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription,
+    metric: new Metric({
+      namespace: TELEMETRY.metricNamespace,
+      metricName,
+      dimensionsMap: { [TELEMETRY.serviceDimension]: TELEMETRY.serviceName },
+      statistic: Stats.SUM,
+      period: FIVE_MINUTES,
+    }),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
