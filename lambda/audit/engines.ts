@@ -6,4 +6,4 @@
 export { detectEngine } from './engines/verdict.js';
 export { daemonSetsUnread, type MissingInput } from './engines/inputs.js';
 export { engineOfAgent } from './engines/rules/index.js';
-export { AUTO_MODE_BASIS, autoModeEvidence, eksAutoMode, type AutoMode } from './engines/auto-mode.js';
+export { AUTO_MODE_BASIS, autoModeEvidence, eksAutoMode, type AutoMode } from './engines/vpc-cni/auto-mode.js';

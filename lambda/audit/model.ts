@@ -13,7 +13,7 @@ import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
 import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
 import { POLICY_APIS } from './isolation/apis.js';
 import { decideIsolation, decideNamespaceIsolation, type AppliedTierRule, type Isolation, type NamespaceIsolation } from './isolation/decision.js';
-import { defaultDenyModes, type DefaultDenyModes } from './isolation/default-deny-modes.js';
+import { defaultDenyModes, type DefaultDenyModes } from './engines/vpc-cni/default-deny-modes.js';
 import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
 import { enforcementOf } from './isolation/enforcement.js';
 import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';

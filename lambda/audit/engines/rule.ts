@@ -5,7 +5,7 @@
  */
 import type { EngineName } from './engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
-import type { AddonReading } from './addon.js';
+import type { AddonReading } from './vpc-cni/addon.js';
 import { qualifiedName } from './inputs.js';
 
 /** What an engine found in the cluster is doing about NetworkPolicy. */

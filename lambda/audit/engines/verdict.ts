@@ -7,16 +7,16 @@ import { EngineName, type EngineVerdict } from './engine-verdict.js';
 import { Status } from '../finding.js';
 import { withoutUndefined } from '../records.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
-import { addonDecision, addonEvidence, readVpcCniAddon, type AddonReading } from './addon.js';
-import { AUTO_MODE_BASIS, autoModeEvidence, eksAutoMode, judgeAutoMode, type AutoMode } from './auto-mode.js';
-import { vpcCniReading } from './drift.js';
+import { addonDecision, addonEvidence, readVpcCniAddon, type AddonReading } from './vpc-cni/addon.js';
+import { AUTO_MODE_BASIS, autoModeEvidence, eksAutoMode, judgeAutoMode, type AutoMode } from './vpc-cni/auto-mode.js';
+import { vpcCniReading } from './vpc-cni/drift.js';
 import { policyCountEvidence, noEngineSentence } from './inert-policies.js';
 import { inClusterDaemonSets, qualifiedName, reasonSuffix, type MissingInput } from './inputs.js';
 import { nonEngineEvidence, nonEngineSentences } from './non-engines.js';
-import { enableRemediation } from './remediation.js';
+import { enableRemediation } from './vpc-cni/remediation.js';
 import { EngineState, isAgentOf, type Judgement } from './rule.js';
 import { ENGINE_RULES } from './rules/index.js';
-import { controllerFlag, controllerSetting } from './vpc-cni-config.js';
+import { controllerFlag, controllerSetting } from './vpc-cni/config-map.js';
 import { capitalised, distinct, joinRemediation, listOf } from './wording.js';
 
 /** A judgement of an engine found in the cluster, with its node agent (none for EKS Auto Mode's managed agent). */

@@ -9,7 +9,7 @@ import { calicoRule } from './calico.js';
 import { canalRule } from './canal.js';
 import { ciliumRule } from './cilium.js';
 import { kubeRouterRule } from './kube-router.js';
-import { vpcCniRule } from './vpc-cni.js';
+import { vpcCniRule } from '../vpc-cni/agent.js';
 import { weaveRule } from './weave.js';
 
 /** Every engine whose node-agent DaemonSet the audit recognises. */

@@ -2,11 +2,11 @@
  * The closing advice of a FAIL: how to get an engine. On EKS that is the VPC CNI's native policy through the vpc-cni
  * add-on (with the real cluster name and region); elsewhere Calico or Cilium.
  */
-import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
+import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
 import { supportsNetworkPolicy, type AddonReading } from './addon.js';
 import type { AutoMode } from './auto-mode.js';
-import { isAgentOf } from './rule.js';
-import { vpcCniRule } from './rules/vpc-cni.js';
+import { isAgentOf } from '../rule.js';
+import { vpcCniRule } from './agent.js';
 
 /**
  * How to enable an engine. Empty on a pure EKS Auto Mode cluster (no aws-node): the add-on configuration does not

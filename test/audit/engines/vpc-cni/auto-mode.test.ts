@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { eksAutoMode } from '../../../lambda/audit/engines/auto-mode.js';
-import { eksCluster, node, snapshot } from './fixtures.js';
+import { eksAutoMode } from '../../../../lambda/audit/engines/vpc-cni/auto-mode.js';
+import { eksCluster, node, snapshot } from '../fixtures.js';
 
 describe('eksAutoMode', () => {
   test('is recognised from describe-cluster computeConfig.enabled alone', () => {

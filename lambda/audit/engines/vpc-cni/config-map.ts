@@ -3,8 +3,8 @@
  * that turns NetworkPolicies into PolicyEndpoints for the VPC CNI's node agents. Both the aws-node agent and the
  * agent EKS Auto Mode runs on its nodes enforce nothing without it.
  */
-import type { ClusterSnapshot } from '../snapshot.js';
-import { configMapsRead, findConfigMap, reasonSuffix } from './inputs.js';
+import type { ClusterSnapshot } from '../../snapshot.js';
+import { configMapsRead, findConfigMap, reasonSuffix } from '../inputs.js';
 
 const NAMESPACE = 'kube-system';
 const NAME = 'amazon-vpc-cni';

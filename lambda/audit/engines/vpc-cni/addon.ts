@@ -3,8 +3,8 @@
  * and what that alone can decide when the in-cluster objects were not read.
  */
 import { parse } from 'yaml';
-import type { ClusterSnapshot, EksAddon } from '../snapshot.js';
-import type { EngineState } from './rule.js';
+import type { ClusterSnapshot, EksAddon } from '../../snapshot.js';
+import type { EngineState } from '../rule.js';
 
 /** The first vpc-cni add-on version that ships the network policy agent. */
 const MIN_ADDON_VERSION = [1, 14, 0] as const;

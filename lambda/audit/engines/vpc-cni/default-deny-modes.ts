@@ -3,12 +3,12 @@
  * an EKS Auto Mode NodeClass with `networkPolicy: DefaultDeny` (the pods on its nodes). Both are the VPC CNI agent's
  * default-deny pod state (POLICY-APIS.md §1.3, §0.3), so they count only where the VPC CNI enforces.
  */
-import { eksAutoMode } from '../engines/auto-mode.js';
-import { readVpcCniAddon } from '../engines/addon.js';
-import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
-import { isAgentOf } from '../engines/rule.js';
-import { vpcCniFacts, vpcCniRule } from '../engines/rules/vpc-cni.js';
-import type { ClusterSnapshot, Node, Pod } from '../snapshot.js';
+import { eksAutoMode } from './auto-mode.js';
+import { readVpcCniAddon } from './addon.js';
+import { EngineName, type EngineVerdict } from '../engine-verdict.js';
+import { isAgentOf } from '../rule.js';
+import { vpcCniFacts, vpcCniRule } from './agent.js';
+import type { ClusterSnapshot, Node, Pod } from '../../snapshot.js';
 
 /** The node label that names an EKS Auto Mode node's NodeClass. */
 const NODE_CLASS_LABEL = 'eks.amazonaws.com/nodeclass';

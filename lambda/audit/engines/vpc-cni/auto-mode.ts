@@ -4,9 +4,9 @@
  * ConfigMap kube-system/amazon-vpc-cni sets `enable-network-policy-controller: "true"`; a NodeClass's
  * `spec.networkPolicy` (DefaultAllow/DefaultDeny) only chooses the stance for pods no policy selects.
  */
-import { countOf } from '../findings.js';
-import type { ClusterSnapshot } from '../snapshot.js';
-import { EngineState, judgement, type Judgement } from './rule.js';
+import { countOf } from '../../findings.js';
+import type { ClusterSnapshot } from '../../snapshot.js';
+import { EngineState, judgement, type Judgement } from '../rule.js';
 import {
   CONTROLLER_ON_CLAUSE,
   ControllerSetting,
@@ -15,7 +15,7 @@ import {
   controllerSetting,
   controllerUnreadClause,
   enableControllerRemediation,
-} from './vpc-cni-config.js';
+} from './config-map.js';
 
 /** The label EKS puts on its Auto Mode nodes, with the value `auto`. */
 const COMPUTE_TYPE_LABEL = 'eks.amazonaws.com/compute-type';

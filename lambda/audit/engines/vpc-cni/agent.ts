@@ -5,7 +5,7 @@
  */
 import { EngineName } from '../engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
-import { addonDecision, type AddonReading } from '../addon.js';
+import { addonDecision, type AddonReading } from './addon.js';
 import { envValue, booleanFlag } from '../flags.js';
 import { containersOf, qualifiedName } from '../inputs.js';
 import { EngineState, judgement, type EngineRule, type Judgement } from '../rule.js';
@@ -17,7 +17,7 @@ import {
   controllerOffClause,
   controllerSetting,
   controllerUnreadClause,
-} from '../vpc-cni-config.js';
+} from './config-map.js';
 
 const AGENT_CONTAINER = 'aws-eks-nodeagent';
 

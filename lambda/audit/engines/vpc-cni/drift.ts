@@ -2,13 +2,13 @@
  * The VPC CNI's in-cluster flags for evidence, and where the EKS add-on configuration disagrees with them (drift):
  * in-cluster evidence decides, but a reader must learn that the add-on says otherwise.
  */
-import { withoutUndefined } from '../records.js';
-import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
+import { withoutUndefined } from '../../records.js';
+import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
 import { addonEvidence, addonFlagPhrase, type AddonReading } from './addon.js';
 import type { AutoMode } from './auto-mode.js';
-import { isAgentOf } from './rule.js';
-import { vpcCniFacts, vpcCniRule, type VpcCniFacts } from './rules/vpc-cni.js';
-import { VPC_CNI_CONFIG_MAP, controllerFlag, controllerSetting } from './vpc-cni-config.js';
+import { isAgentOf } from '../rule.js';
+import { vpcCniFacts, vpcCniRule, type VpcCniFacts } from './agent.js';
+import { VPC_CNI_CONFIG_MAP, controllerFlag, controllerSetting } from './config-map.js';
 
 /** The VPC CNI's evidence, the drift sentence (if any) and the enforcing mode read from aws-node. */
 export interface VpcCniReading {
