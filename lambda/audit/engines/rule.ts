@@ -5,7 +5,6 @@
  */
 import type { EngineName } from './engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../snapshot.js';
-import type { AddonReading } from './vpc-cni/addon.js';
 import { qualifiedName } from './inputs.js';
 
 /** What an engine found in the cluster is doing about NetworkPolicy. */
@@ -28,7 +27,7 @@ export interface EngineRule {
   variant?: string;
   daemonSet: string;
   namespaces: readonly string[];
-  judge(agent: DaemonSet, snapshot: ClusterSnapshot, addon: AddonReading | undefined): Judgement;
+  judge(agent: DaemonSet, snapshot: ClusterSnapshot): Judgement;
 }
 
 /** A judgement in one expression; `fix` defaults to nothing to add. */

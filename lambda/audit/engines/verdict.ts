@@ -53,7 +53,7 @@ function verdictFromCluster(
     ...ENGINE_RULES.flatMap((rule): Observation[] => {
       const agent = daemonSets.find((daemonSet) => isAgentOf(rule, daemonSet));
       if (!agent) return [];
-      return [{ engine: rule.engine, agent, variant: rule.variant, ...rule.judge(agent, snapshot, addon) }];
+      return [{ engine: rule.engine, agent, variant: rule.variant, ...rule.judge(agent, snapshot) }];
     }),
   ];
   const vpcCni = vpcCniReading(daemonSets, snapshot, addon, autoMode);

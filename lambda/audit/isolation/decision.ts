@@ -5,6 +5,7 @@
  * only leaves this one open: the agent's catch-all), then, for pods no namespace policy selects, Baseline-tier rules
  * and the default-deny settings. The same decision serves one pod and a whole namespace.
  */
+import { catchAllClause } from '../engines/vpc-cni/catch-all.js';
 import { PolicyType } from './direction.js';
 import { Tier, TierAction, type PolicyView, type TierRule } from './policy-api.js';
 
@@ -75,7 +76,7 @@ export function decideIsolation(direction: PolicyType, applicable: Applicable): 
     return {
       isolated: false,
       by: [],
-      open: `selected only for other directions (by ${others}), so the VPC CNI agent allows all ${direction} and the default deny (${spared.replace('denied by default: ', '')}) does not apply`,
+      open: catchAllClause(direction, others, spared.replace('denied by default: ', '')),
     };
   }
 

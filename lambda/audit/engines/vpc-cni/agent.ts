@@ -5,7 +5,7 @@
  */
 import { EngineName } from '../engine-verdict.js';
 import type { ClusterSnapshot, DaemonSet } from '../../snapshot.js';
-import { addonDecision, type AddonReading } from './addon.js';
+import { addonDecision, readVpcCniAddon } from './addon.js';
 import { envValue, booleanFlag } from '../flags.js';
 import { containersOf, qualifiedName } from '../inputs.js';
 import { EngineState, judgement, type EngineRule, type Judgement } from '../rule.js';
@@ -46,7 +46,7 @@ export function vpcCniFacts(awsNode: DaemonSet, snapshot: ClusterSnapshot): VpcC
   };
 }
 
-function judgeVpcCni(agent: DaemonSet, snapshot: ClusterSnapshot, addon: AddonReading | undefined): Judgement {
+function judgeVpcCni(agent: DaemonSet, snapshot: ClusterSnapshot): Judgement {
   const facts = vpcCniFacts(agent, snapshot);
   const where = `the ${AGENT_CONTAINER} container of ${qualifiedName(agent)}`;
   if (!facts.hasAgentContainer) {
@@ -64,7 +64,7 @@ function judgeVpcCni(agent: DaemonSet, snapshot: ClusterSnapshot, addon: AddonRe
   }
   const agentOn = `${where} runs with --enable-network-policy=true`;
   if (facts.controller === ControllerSetting.Unread) {
-    const fromAddon = addonDecision(addon);
+    const fromAddon = addonDecision(readVpcCniAddon(snapshot));
     if (fromAddon.state === EngineState.Enforcing) {
       return judgement(
         EngineState.Enforcing,
