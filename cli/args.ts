@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, Severity } from '../lambda/audit/finding.js';
+import { DEFAULT_MAX_BODY_MIB, MAX_BODY_MIB_EXPECTED, mebibytes, parseMaxBodyMib } from '../lambda/collect/body-limit.js';
 import { STDIN, type OfflineSources } from '../lambda/collect/offline.js';
 import { isAccountId, isClusterName, isRegionName } from '../lambda/names.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
@@ -42,6 +43,8 @@ export interface AuditArguments {
   previous?: string;
   /** `--timeout SECONDS`: the run's deadline; a live cluster not finished by then is UNKNOWN. */
   timeoutMs?: number;
+  /** `--max-body-mib N`: live sources read no Kubernetes API answer larger than this (bytes); absent: the default. */
+  maxBodyBytes?: number;
 }
 
 /** The `--help` text. */
@@ -76,6 +79,8 @@ Options:
                               ongoing or resolved since its cluster's latest run there
   --timeout SECONDS           live sources: the run's deadline; a cluster not finished by then is UNKNOWN
                               "not finished within …" (each cluster also has its own deadline of ${DEFAULT_CLUSTER_TIMEOUT_MS / 1000} s)
+  --max-body-mib N            live sources: the largest API answer read, in MiB (default ${DEFAULT_MAX_BODY_MIB}); a larger
+                              list page makes its kind UNKNOWN naming the limit
   --help                      this text
 Colour: the table is coloured on a terminal; NO_COLOR (non-empty) turns it off, FORCE_COLOR (not 0 or false) on.
 
@@ -102,6 +107,7 @@ const OPTIONS = {
   'exclude-namespaces': { type: 'string' },
   'fail-on': { type: 'string' },
   timeout: { type: 'string' },
+  'max-body-mib': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -127,6 +133,7 @@ export function parseAuditArguments(args: string[]): AuditArguments | { help: tr
     suppressions: nonEmpty('--suppressions', values.suppressions),
     previous: nonEmpty('--previous', values.previous),
     ...(values.timeout === undefined ? {} : { timeoutMs: timeoutMs(values.timeout) }),
+    ...(values['max-body-mib'] === undefined ? {} : { maxBodyBytes: maxBodyBytes(values['max-body-mib']) }),
   };
 }
 
@@ -234,6 +241,13 @@ function timeoutMs(value: string): number {
     throw new UsageError(`--timeout is "${value.slice(0, 80)}"; expected a number of seconds from 0.001 to 86400`);
   }
   return Math.round(seconds * 1000);
+}
+
+/** `--max-body-mib` in bytes. */
+function maxBodyBytes(value: string): number {
+  const mib = parseMaxBodyMib(value);
+  if (mib === undefined) throw new UsageError(`--max-body-mib is "${value.slice(0, 80)}"; expected ${MAX_BODY_MIB_EXPECTED}`);
+  return mebibytes(mib);
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[], options = { ignoreCase: false }): T {

@@ -53,6 +53,7 @@ export async function runAuditCommand(args: string[], processIo: CommandIo): Pro
         clusterMs: DEFAULT_CLUSTER_TIMEOUT_MS,
         ...(invocation.timeoutMs === undefined ? {} : { runEndsAt: observedAt.getTime() + invocation.timeoutMs }),
       },
+      ...(invocation.maxBodyBytes === undefined ? {} : { collect: { maxBodyBytes: invocation.maxBodyBytes } }),
     };
     // Each cluster, as soon as it is done: its changes since the previous run, then the --output folder.
     const previous = invocation.previous;

@@ -3,7 +3,8 @@
  * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
  */
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
-import { DEFAULT_CLUSTER_TIMEOUT_MS } from './live/deadline.js';
+import { DEFAULT_MAX_BODY_MIB, MAX_BODY_MIB_EXPECTED, mebibytes, parseMaxBodyMib } from './collect/body-limit.js';
+import { DEFAULT_CLUSTER_TIMEOUT_MS, RUN_MARGIN_MS } from './live/deadline.js';
 import { isRegionName } from './names.js';
 import { AlertOn } from './report/alert.js';
 import { FINDINGS_PREFIX } from './report/store-layout.js';
@@ -25,6 +26,9 @@ export const ENV = {
   suppressionsFile: 'SUPPRESSIONS_FILE',
   suppressionsKey: 'SUPPRESSIONS_KEY',
   securityHub: 'SECURITY_HUB',
+  maxBodyMib: 'MAX_BODY_MIB',
+  /** The timeout of the function that audits the clusters, which the per-cluster deadline must fit within. */
+  functionTimeout: 'FUNCTION_TIMEOUT_SECONDS',
 } as const;
 
 export interface AuditorConfig {
@@ -52,6 +56,8 @@ export interface AuditorConfig {
   suppressionsKey?: string;
   /** Import every run's findings into Security Hub (BatchImportFindings). */
   securityHub: boolean;
+  /** The largest Kubernetes API answer read; a larger one makes its kind UNKNOWN naming the limit. */
+  maxBodyBytes: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -113,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!Number.isInteger(clusterTimeout) || clusterTimeout < 1 || clusterTimeout > 900) {
     throw new ConfigError(`${ENV.clusterTimeout} is "${clusterTimeoutText}"; expected a whole number of seconds from 1 to 900`);
   }
+  checkClusterTimeoutFits(clusterTimeout, env[ENV.functionTimeout]);
   const alertOn = env[ENV.alertOn]?.trim() || AlertOn.New;
   if (!(Object.values(AlertOn) as string[]).includes(alertOn)) {
     throw new ConfigError(`${ENV.alertOn} is "${alertOn}"; expected one of ${Object.values(AlertOn).join(', ')}`);
@@ -124,6 +131,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (securityHub !== 'true' && securityHub !== 'false') {
     throw new ConfigError(`${ENV.securityHub} is "${securityHub}"; expected true or false`);
   }
+
+  const maxBodyText = env[ENV.maxBodyMib]?.trim() || String(DEFAULT_MAX_BODY_MIB);
+  const maxBodyMib = parseMaxBodyMib(maxBodyText);
+  if (maxBodyMib === undefined) throw new ConfigError(`${ENV.maxBodyMib} is "${maxBodyText}"; expected ${MAX_BODY_MIB_EXPECTED}`);
 
   const excluded = env[ENV.excludedNamespaces];
   return {
@@ -143,5 +154,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     suppressionsFile: env[ENV.suppressionsFile]?.trim() || undefined,
     suppressionsKey,
     securityHub: securityHub === 'true',
+    maxBodyBytes: mebibytes(maxBodyMib),
   };
+}
+
+/**
+ * A cluster's deadline must end before the function's timeout less the run's margin: otherwise Lambda stops a run
+ * whose slow cluster is still within its deadline, and every cluster not yet stored loses its findings. Unset (a
+ * test, a direct call) is not checked: the run then has no timeout of its own.
+ */
+function checkClusterTimeoutFits(clusterTimeoutSeconds: number, functionTimeoutText: string | undefined): void {
+  if (!functionTimeoutText?.trim()) return;
+  const functionTimeout = Number(functionTimeoutText);
+  if (!Number.isInteger(functionTimeout) || functionTimeout < 1 || functionTimeout > 900) {
+    throw new ConfigError(`${ENV.functionTimeout} is "${functionTimeoutText}"; expected a whole number of seconds from 1 to 900`);
+  }
+  const longest = functionTimeout - RUN_MARGIN_MS / 1000 - 1;
+  if (clusterTimeoutSeconds > longest) {
+    throw new ConfigError(
+      `${ENV.clusterTimeout} is "${clusterTimeoutSeconds}": it must be below the function timeout (${functionTimeout} s) less the ${RUN_MARGIN_MS / 1000} s kept to store and alert; expected at most ${Math.max(0, longest)}, or a longer timeout`,
+    );
+  }
 }

@@ -40,6 +40,8 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     ...(scope.suppressionsFile ? { [ENV.suppressionsFile]: BUNDLED_SUPPRESSIONS } : {}),
     ...(scope.suppressionsKey ? { [ENV.suppressionsKey]: scope.suppressionsKey } : {}),
     [ENV.securityHub]: String(scope.securityHub),
+    [ENV.maxBodyMib]: String(scope.maxBodyMib),
+    [ENV.functionTimeout]: String(scope.timeoutSeconds),
     ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
     POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,

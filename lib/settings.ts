@@ -12,6 +12,7 @@ import { InputError, readFailure } from '../lambda/collect/offline.js';
 import { parseSuppressions } from '../lambda/lifecycle/suppressions.js';
 import { AlertOn } from '../lambda/report/alert.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, type Severity } from '../lambda/audit/finding.js';
+import { DEFAULT_MAX_BODY_MIB, MAX_BODY_MIB_RANGE } from '../lambda/collect/body-limit.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS } from '../lambda/live/deadline.js';
 import { CLUSTER_NAME } from '../lambda/names.js';
 import { auditorEnvironment, organizationEnvironment } from './auditor-environment.js';
@@ -49,6 +50,7 @@ export const CONTEXT_KEYS = {
   suppressionsKey: 'suppressionsKey',
   securityHub: 'securityHub',
   memberSelfEnrolment: 'memberSelfEnrolment',
+  maxBodyMib: 'maxBodyMib',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -112,6 +114,10 @@ export interface AuditScope {
   suppressionsKey?: string;
   /** Import every run's findings into Security Hub. */
   securityHub: boolean;
+  /** The largest Kubernetes API answer read, in MiB. */
+  maxBodyMib: number;
+  /** The timeout of the function that audits the clusters, in seconds (each cluster's deadline must fit within it). */
+  timeoutSeconds: number;
 }
 
 /** Subnets and security groups for a function that must reach private-endpoint clusters. */
@@ -131,7 +137,6 @@ export interface AuditorSettings extends AuditScope {
   grantClusters: string[];
   retentionDays: number;
   memorySize: number;
-  timeoutSeconds: number;
   network?: PrivateNetwork;
   /** Present in organization mode only. */
   organization?: OrganizationSettings;
@@ -164,6 +169,7 @@ const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
   [ORG_ENV.memberRoleName, CONTEXT_KEYS.memberRoleName],
   [ENV.alertOn, CONTEXT_KEYS.alertOn],
   [ENV.suppressionsKey, CONTEXT_KEYS.suppressionsKey],
+  [ENV.maxBodyMib, CONTEXT_KEYS.maxBodyMib],
 ];
 
 /** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
@@ -189,6 +195,7 @@ export function readSettings(context: ContextReader): AuditorSettings {
     alertOn: (text(context, CONTEXT_KEYS.alertOn) ?? AlertOn.New) as AlertOn,
     ...suppressionSources(context),
     securityHub: flag(context, CONTEXT_KEYS.securityHub),
+    maxBodyMib: wholeNumber(context, CONTEXT_KEYS.maxBodyMib, DEFAULT_MAX_BODY_MIB, MAX_BODY_MIB_RANGE.min, MAX_BODY_MIB_RANGE.max),
   };
   checkWithHandler(settings);
   return settings;

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       suppressionsFile: undefined,
       suppressionsKey: undefined,
       securityHub: false,
+      maxBodyBytes: 64 * 2 ** 20,
     });
   });
 
@@ -45,6 +46,8 @@ describe('loadConfig', () => {
       [ENV.suppressionsFile]: 'suppressions.yaml',
       [ENV.suppressionsKey]: 'config/suppressions.yaml',
       [ENV.securityHub]: 'true',
+      [ENV.maxBodyMib]: '256',
+      [ENV.functionTimeout]: '900',
     });
 
     // Assess
@@ -63,6 +66,7 @@ describe('loadConfig', () => {
       concurrency: 8,
       roleArn: 'arn:aws:iam::123456789012:role/auditor/EksNetpolAuditor-Function',
       clusterTimeoutMs: 90_000,
+      maxBodyBytes: 256 * 2 ** 20,
     });
   });
 
@@ -84,6 +88,13 @@ describe('loadConfig', () => {
     [{ [ENV.alertOn]: 'changes' }, 'ALERT_ON is "changes"; expected one of new, all'],
     [{ [ENV.securityHub]: 'yes' }, 'SECURITY_HUB is "yes"; expected true or false'],
     [{ [ENV.suppressionsKey]: '/config/s.yaml' }, 'SUPPRESSIONS_KEY is "/config/s.yaml": an object key has no leading /'],
+    [{ [ENV.maxBodyMib]: '0' }, 'MAX_BODY_MIB is "0"; expected a whole number of MiB from 1 to 1024'],
+    [{ [ENV.maxBodyMib]: '64 MiB' }, 'MAX_BODY_MIB is "64 MiB"; expected a whole number of MiB from 1 to 1024'],
+    [{ [ENV.functionTimeout]: '0' }, 'FUNCTION_TIMEOUT_SECONDS is "0"; expected a whole number of seconds from 1 to 900'],
+    [
+      { [ENV.clusterTimeout]: '180', [ENV.functionTimeout]: '210' },
+      'CLUSTER_TIMEOUT_SECONDS is "180": it must be below the function timeout (210 s) less the 30 s kept to store and alert; expected at most 179, or a longer timeout',
+    ],
   ])('rejects %j with a message naming the variable', (overrides, message) => {
     // Act
     const load = () => loadConfig({ ...BASE, ...overrides });
@@ -91,6 +102,10 @@ describe('loadConfig', () => {
     // Assess
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
+  });
+
+  test('a cluster deadline just below the function timeout less the margin is accepted', () => {
+    expect(loadConfig({ ...BASE, [ENV.clusterTimeout]: '179', [ENV.functionTimeout]: '210' }).clusterTimeoutMs).toBe(179_000);
   });
 
   test('without AUDIT_REGIONS and AWS_REGION there is no region to audit', () => {

@@ -28,6 +28,7 @@ const sns = mockClient(SNSClient);
 let healthy: KubeApiServer;
 let broken: KubeApiServer;
 let echoing: KubeApiServer;
+let large: KubeApiServer;
 /** What the echoing server repeats in its error bodies: the secret key that signs the EKS tokens, and an EKS token. */
 const ECHOED = `signature of secret ${TEST_CREDENTIALS.secretAccessKey} rejected`;
 let output: string[]; // stdout and stderr, in write order
@@ -49,9 +50,10 @@ beforeAll(async () => {
   healthy = await startEksApiServer(inventory);
   broken = await startEksApiServer(inventory, [{ path: '/api/v1/pods', status: 500 }]);
   echoing = await startEksApiServer(inventory, [{ path: '/api/v1/namespaces', status: 500, message: ECHOED }]);
+  large = await startEksApiServer(inventory, [{ path: '/api/v1/pods', mode: 'oversized', bytes: 3 * 2 ** 20 }]);
 });
 afterAll(async () => {
-  await Promise.all([healthy.close(), broken.close(), echoing.close()]);
+  await Promise.all([healthy.close(), broken.close(), echoing.close(), large.close()]);
 });
 afterEach(() => {
   eks.reset();
@@ -60,11 +62,15 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** Clusters `alpha` and `beta` are healthy; `gamma`, when asked for, fails mid-list; `echo` repeats a secret in its errors. */
+/**
+ * Clusters `alpha` and `beta` are healthy; `gamma`, when asked for, fails mid-list; `echo` repeats a secret in its
+ * errors; `large` answers the pods list with a 3 MiB page.
+ */
 function serveClusters(names: string[]): void {
   eks.on(ListClustersCommand).resolves({ clusters: names });
+  const servers: Record<string, KubeApiServer> = { gamma: broken, echo: echoing, large };
   for (const name of names) {
-    const server = name === 'gamma' ? broken : name === 'echo' ? echoing : healthy;
+    const server = servers[name] ?? healthy;
     eks.on(DescribeClusterCommand, { name }).resolves({ cluster: describedCluster(name, REGION, server) });
   }
   eks.on(ListAddonsCommand).resolves({ addons: [] });
@@ -72,7 +78,7 @@ function serveClusters(names: string[]): void {
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
 }
 
-function handlerUnderTest(clock?: () => Date): AuditHandler {
+function handlerUnderTest(clock?: () => Date, env: Record<string, string> = {}): AuditHandler {
   output = [];
   // Powertools writes info lines and metrics to stdout, warnings and errors to stderr; Lambda keeps both.
   for (const stream of [process.stdout, process.stderr]) {
@@ -82,7 +88,7 @@ function handlerUnderTest(clock?: () => Date): AuditHandler {
     });
   }
   return createHandler({
-    config: loadConfig({ FINDINGS_BUCKET: 'findings', AUDIT_REGIONS: REGION, ALERT_TOPIC_ARN: TOPIC }),
+    config: loadConfig({ FINDINGS_BUCKET: 'findings', AUDIT_REGIONS: REGION, ALERT_TOPIC_ARN: TOPIC, ...env }),
     // As lambda/handler.ts builds it.
     logger: new Logger({ serviceName: 'eks-netpol-auditor', jsonReplacerFn: redactingJsonReplacer }),
     metrics: new Metrics({ namespace: 'EksNetpolAuditor', serviceName: 'eks-netpol-auditor' }),
@@ -235,6 +241,24 @@ describe('createHandler', () => {
     // The findings still say when they were observed.
     const body = s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as Buffer;
     expect(decodeFindings(body).every((finding) => finding.observed_at === '2025-06-02T00:07:00.000Z')).toBe(true);
+  });
+
+  it.each([
+    ['the default limit reads', {}, 'PASS'],
+    ['MAX_BODY_MIB=1 abandons', { MAX_BODY_MIB: '1' }, 'UNKNOWN'],
+  ])('%s a 3 MiB page of pods', async (_, env, status) => {
+    // Prepare
+    serveClusters(['large']);
+    const handler = handlerUnderTest(undefined, env);
+
+    // Act
+    await handler(scheduledEvent, { awsRequestId: 'request-1' });
+
+    // Assess
+    const [stored] = s3.commandCalls(PutObjectCommand).map((put) => decodeFindings(put.args[0].input.Body as Buffer));
+    const workloads = stored?.find((finding) => finding.check_id === 'workload-coverage');
+    expect(workloads?.status).toBe(status);
+    if (status === 'UNKNOWN') expect(workloads?.message).toContain('is larger than the 1 MiB limit');
   });
 
   it('rejects a malformed event before touching any cluster', async () => {

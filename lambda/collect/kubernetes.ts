@@ -23,6 +23,7 @@ import type {
   SkippedObject,
 } from '../audit/snapshot.js';
 import { ApiDiscovery, DISCOVERY_KINDS } from './api-discovery.js';
+import { DEFAULT_MAX_BODY_MIB, mebibytes } from './body-limit.js';
 import { FailureType, KubeHttpError } from './kube-errors.js';
 import { KubeHttp } from './kube-http.js';
 import { objectLabel } from './kube-input.js';
@@ -41,7 +42,7 @@ export interface KubeCollectOptions {
   timeoutMs?: number;
   /** Retries after the first attempt on 429, 5xx, timeouts, lost connections and cut bodies. Default 4. */
   maxRetries?: number;
-  /** The largest answer read; a larger one is abandoned as it streams in and its kind is UNKNOWN. Default 64 MiB. */
+  /** The largest answer read; a larger one is abandoned as it streams in and its kind is UNKNOWN. Default 64 MiB (body-limit.ts). */
   maxBodyBytes?: number;
   /** The most objects of one kind read; more (or more pages than they take) make the kind UNKNOWN. Default 500 000. */
   maxObjectsPerKind?: number;
@@ -69,7 +70,7 @@ export interface KubeCollection {
   requests: number;
 }
 
-const DEFAULTS = { pageSize: 500, timeoutMs: 20_000, maxRetries: 4, maxBodyBytes: 64 * 2 ** 20, maxObjectsPerKind: 500_000 } as const;
+const DEFAULTS = { pageSize: 500, timeoutMs: 20_000, maxRetries: 4, maxBodyBytes: mebibytes(DEFAULT_MAX_BODY_MIB), maxObjectsPerKind: 500_000 } as const;
 
 /** Every row but ConfigMaps is listed; only the engine ConfigMaps are read, by name (their data can be sensitive). */
 const LISTED_KINDS: readonly KindRow[] = KINDS.filter((spec) => spec.bucket !== 'configMaps');

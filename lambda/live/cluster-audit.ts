@@ -13,7 +13,7 @@ import { DEFAULT_CLUSTER_TIMEOUT_MS, clusterAllowance, withinDeadline, type Audi
 /** How a live audit runs: the run identity and exclusions, plus Kubernetes collection tuning (tests, benchmarks). */
 export interface LiveAuditOptions extends AuditOptions {
   /** Collection settings shared by every cluster; cluster-specific fields (name, region, auth mode) are filled in. */
-  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'sleep' | 'roleArn' | 'signal'>;
+  collect?: Pick<KubeCollectOptions, 'pageSize' | 'timeoutMs' | 'maxRetries' | 'maxBodyBytes' | 'sleep' | 'roleArn' | 'signal'>;
   /** Time limits; absent: the default per-cluster deadline (deadline.ts) and no run deadline. */
   deadline?: AuditDeadline;
 }

@@ -8,6 +8,13 @@
 /** A cluster's audit may take this long unless the configuration says otherwise (a healthy one takes seconds). */
 export const DEFAULT_CLUSTER_TIMEOUT_MS = 180_000;
 
+/**
+ * Time kept back from the Lambda's remaining time when the run's deadline is set: enough to store the findings of the
+ * clusters cut off at the deadline (S3 retries included) and to publish the alert before Lambda stops the function.
+ * The configuration refuses a per-cluster deadline that does not fit below the function's timeout less this margin.
+ */
+export const RUN_MARGIN_MS = 30_000;
+
 /** The time limits of a live audit. */
 export interface AuditDeadline {
   /** How long one cluster's audit may take. */

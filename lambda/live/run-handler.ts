@@ -13,7 +13,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuditorConfig } from '../config.js';
 import { reportRun, storeCluster, type ClusterRecord, type ReportingEvents, type RunReport, type RunReporting, type RunSummary } from './audit-run.js';
 import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
-import type { AuditDeadline } from './deadline.js';
+import { RUN_MARGIN_MS, type AuditDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 import { runSuppressions } from './run-suppressions.js';
@@ -62,12 +62,6 @@ export interface InvocationContext {
   /** Lambda's time left for this invocation; absent (a direct call), the run has no deadline of its own. */
   getRemainingTimeInMillis?(): number;
 }
-
-/**
- * Time kept back from the Lambda's remaining time when the run's deadline is set: enough to store the findings of the
- * clusters cut off at the deadline (S3 retries included) and to publish the alert before Lambda stops the function.
- */
-export const RUN_MARGIN_MS = 30_000;
 
 /** A Lambda handler over `deps`. */
 export type AuditHandler = (event: unknown, context: InvocationContext) => Promise<RunSummary>;
@@ -128,7 +122,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
             observedAt: started,
             excludedNamespaces: config.excludedNamespaces,
             ...(suppressions.entries.length > 0 ? { suppress: suppressionMatcher(suppressions.entries, started) } : {}),
-            collect: { ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
+            collect: { maxBodyBytes: config.maxBodyBytes, ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
             deadline: runDeadline(config.clusterTimeoutMs, context, deps.runMarginMs ?? RUN_MARGIN_MS),
           },
         },

@@ -106,7 +106,7 @@ async function storeAudit(deps: AuditBatchDependencies, item: ClusterItem, audit
 
 function auditOptions(deps: AuditBatchDependencies, context: BatchContext): LiveAuditOptions {
   const options: AuditOptions = { runId: context.runId, observedAt: new Date(context.observedAt), excludedNamespaces: deps.config.excludedNamespaces };
-  return { ...options, ...(deps.collect ? { collect: deps.collect } : {}) };
+  return { ...options, collect: { maxBodyBytes: deps.config.maxBodyBytes, ...deps.collect } };
 }
 
 function identity(item: ClusterItem): ClusterIdentity {

@@ -25,13 +25,33 @@ async function kubeconfigFor(server: KubeApiServer): Promise<string> {
   return file;
 }
 
-async function auditWith(fault: KubeFault) {
+async function auditWith(fault: KubeFault, flags: string[] = []) {
   const server = await startKubeApiServer({ inventory: await passingInventory(), faults: [fault] });
   servers.push(server);
-  const run = await runCliAudit(['--kubeconfig', await kubeconfigFor(server), '--format', 'jsonl'], {}, 60_000);
+  const run = await runCliAudit(['--kubeconfig', await kubeconfigFor(server), '--format', 'jsonl', ...flags], {}, 60_000);
   const findings = run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Finding);
   return { run, findings };
 }
+
+test('--max-body-mib lowers the body limit: a 3 MiB pods page under --max-body-mib 1 leaves pods UNKNOWN naming the limit', async () => {
+  // Act
+  const { run, findings } = await auditWith({ path: '/api/v1/pods', mode: 'oversized', bytes: 3 * 2 ** 20 }, ['--max-body-mib', '1']);
+
+  // Assess
+  expect(run.code).toBe(3);
+  const workloads = findings.find((finding) => finding.check_id === 'workload-coverage');
+  expect(workloads?.status).toBe('UNKNOWN');
+  expect(workloads?.message).toContain('is larger than the 1 MiB limit');
+});
+
+test('the default body limit reads that 3 MiB page', async () => {
+  // Act
+  const { run, findings } = await auditWith({ path: '/api/v1/pods', mode: 'oversized', bytes: 3 * 2 ** 20 });
+
+  // Assess
+  expect(run.stderr).not.toContain('limit');
+  expect(findings.find((finding) => finding.check_id === 'workload-coverage')?.message ?? '').not.toContain('limit');
+});
 
 describe.each([
   [{ path: '/api/v1/pods', mode: 'continue-forever' }, 'the list did not end within'],

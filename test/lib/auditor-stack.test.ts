@@ -99,6 +99,8 @@ describe('the auditor function', () => {
       SUPPRESSIONS_FILE: 'suppressions.yaml',
       SUPPRESSIONS_KEY: 'config/suppressions.yaml',
       SECURITY_HUB: 'true',
+      MAX_BODY_MIB: '64',
+      FUNCTION_TIMEOUT_SECONDS: '600',
       POWERTOOLS_SERVICE_NAME: 'eks-netpol-auditor',
       POWERTOOLS_METRICS_NAMESPACE: 'EksNetpolAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',

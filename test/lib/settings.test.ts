@@ -36,6 +36,7 @@ describe('readSettings', () => {
       alertOn: 'new',
       suppressionsFile: join(PROJECT_ROOT, 'suppressions.yaml'),
       securityHub: false,
+      maxBodyMib: 64,
     });
   });
 
@@ -68,10 +69,10 @@ describe('readSettings', () => {
 
   it('reads numbers given as CLI strings', () => {
     // Act
-    const settings = settingsWith({ retentionDays: '30', memorySize: '2048', timeout: '900', auditConcurrency: '8' });
+    const settings = settingsWith({ retentionDays: '30', memorySize: '2048', timeout: '900', auditConcurrency: '8', maxBodyMib: '256' });
 
     // Assess
-    expect(settings).toMatchObject({ retentionDays: 30, memorySize: 2048, timeoutSeconds: 900, auditConcurrency: 8 });
+    expect(settings).toMatchObject({ retentionDays: 30, memorySize: 2048, timeoutSeconds: 900, auditConcurrency: 8, maxBodyMib: 256 });
   });
 
   it('derives the staleness window from the schedule', () => {
@@ -129,6 +130,13 @@ describe('readSettings', () => {
       'context suppressionsFile: test/lib/fixtures/suppressions-without-expiry.yaml: entry 1 (namespace analytics): no expires',
     ],
     ['a securityHub that is not a boolean', { securityHub: 'yes' }, 'context securityHub: expected true or false, got "yes"'],
+    ['a body limit of no MiB', { maxBodyMib: 0 }, "context maxBodyMib: '0' is not a whole number from 1 to 1024"],
+    [
+      'a cluster deadline that does not fit in the function timeout',
+      { clusterTimeout: 300, timeout: 300 },
+      'context clusterTimeout: CLUSTER_TIMEOUT_SECONDS is "300": it must be below the function timeout (300 s) less the 30 s kept to store and alert; expected at most 269, or a longer timeout',
+    ],
+    ['a function timeout the default cluster deadline does not fit in', { timeout: 120 }, 'context clusterTimeout: CLUSTER_TIMEOUT_SECONDS is "180": it must be below the function timeout (120 s)'],
     ['a suppressions key with a leading slash', { suppressionsKey: '/s.yaml' }, 'context suppressionsKey: SUPPRESSIONS_KEY is "/s.yaml"'],
   ])('rejects %s, naming the context key', (_, overrides, message) => {
     // Act
