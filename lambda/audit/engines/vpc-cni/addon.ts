@@ -5,9 +5,10 @@
 import { parse } from 'yaml';
 import type { ClusterSnapshot, EksAddon } from '../../snapshot.js';
 import type { EngineState } from '../rule.js';
+import { isAtLeast } from '../versions.js';
 
 /** The first vpc-cni add-on version that ships the network policy agent. */
-const MIN_ADDON_VERSION = [1, 14, 0] as const;
+const MIN_ADDON_VERSION = 'v1.14.0';
 
 /** What the vpc-cni add-on's configuration says. */
 export interface AddonReading {
@@ -70,13 +71,13 @@ export function addonDecision(addon: AddonReading | undefined): { state: EngineS
   if (supported === undefined) {
     return {
       state: 'unknown',
-      detail: `${named} ${addonFlagPhrase(addon)} but its version cannot be compared with v1.14.0`,
+      detail: `${named} ${addonFlagPhrase(addon)} but its version cannot be compared with ${MIN_ADDON_VERSION}`,
     };
   }
   if (!supported) {
     return {
       state: 'not-enforcing',
-      detail: `${named} ${addonFlagPhrase(addon)} but network policy needs v1.14.0 or later`,
+      detail: `${named} ${addonFlagPhrase(addon)} but network policy needs ${MIN_ADDON_VERSION} or later`,
     };
   }
   return { state: 'enforcing', detail: `${named} ${addonFlagPhrase(addon)}` };
@@ -89,13 +90,9 @@ export function addonFlagPhrase(addon: AddonReading): string {
     : `has enableNetworkPolicy ${String(addon.flag)}`;
 }
 
-/** Compares `v1.18.3-eksbuild.1` numerically with v1.14.0; `undefined` when the version is missing or malformed. */
+/** Whether the add-on `version` ships the network policy agent; `undefined` when it is missing or malformed. */
 export function supportsNetworkPolicy(version: string | undefined): boolean | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
-  if (!match) return undefined;
-  const parts = match.slice(1).map(Number);
-  const differing = parts.findIndex((part, index) => part !== MIN_ADDON_VERSION[index]);
-  return differing === -1 || parts[differing] > MIN_ADDON_VERSION[differing];
+  return isAtLeast(version, MIN_ADDON_VERSION);
 }
 
 /** The add-on's version, flag and configuration error for evidence; empty without an add-on. */
