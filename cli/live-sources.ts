@@ -11,6 +11,7 @@ import { regionalEksClients } from '../lambda/live/eks-clients.js';
 import { auditEksFleet } from '../lambda/live/eks-fleet.js';
 import { KubeconfigError, auditKubeconfigContext } from '../lambda/live/kubeconfig-context.js';
 import type { Finding } from '../lambda/audit/finding.js';
+import { skippedWarning } from '../lambda/collect/kube-input.js';
 import { summarize } from '../lambda/report/summary.js';
 import { SourceMode, type SourceSelection } from './args.js';
 import { UsageError, type CommandIo } from './io.js';
@@ -26,6 +27,8 @@ export interface LiveRunOptions extends LiveAuditOptions {
   progress?: (line: string) => void;
   /** AWS access for EKS mode; defaults to the default credential chain and one EKS client per region. */
   aws?: { credentials: AwsCredentialIdentityProvider; eksFor(region: string): EKSClient };
+  /** Gets one line per list item skipped as unreadable, naming the cluster, as the offline audit warns. */
+  warn?: (message: string) => void;
   /** Takes one cluster's findings as soon as its audit is done (`--output`) and returns them as the run keeps them. */
   finish?: (findings: Finding[]) => Promise<Finding[]>;
 }
@@ -46,6 +49,7 @@ export interface LiveAuditResult {
 export async function auditLiveSources(selection: LiveSelection, options: LiveRunOptions): Promise<LiveAuditResult> {
   const finish = async (audit: ClusterAudit): Promise<ClusterAudit> => {
     options.progress?.(progressLine(audit));
+    for (const skipped of audit.skipped ?? []) options.warn?.(`${label(audit.cluster)}: ${skippedWarning(skipped)}`);
     return options.finish ? { ...audit, findings: await options.finish(audit.findings) } : audit;
   };
   let audits: ClusterAudit[];

@@ -13,7 +13,8 @@ import type { CommandIo } from './io.js';
 import type { LiveAuditResult } from './live-sources.js';
 
 /**
- * Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files, `finish`
+ * Audits the clusters `selection` names; `warn` gets one line per thing skipped or assumed in offline files and per
+ * list item a live cluster's API answered unreadably, `finish`
  * each cluster's findings as soon as that cluster is done (changes since the previous run, `--output`) and returns
  * them as the run keeps them. `options.deadline` bounds live clusters.
  */
@@ -31,5 +32,5 @@ export async function auditSources(
   // The live stack (AWS SDK, Kubernetes client) is most of the code: offline audits never load it.
   const { auditLiveSources, terminalProgress } = await import('./live-sources.js');
   const progress = terminalProgress(io);
-  return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}), finish });
+  return auditLiveSources(selection, { ...options, env: io.env, ...(progress ? { progress } : {}), warn, finish });
 }

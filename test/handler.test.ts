@@ -29,6 +29,7 @@ let healthy: KubeApiServer;
 let broken: KubeApiServer;
 let echoing: KubeApiServer;
 let large: KubeApiServer;
+let unreadable: KubeApiServer;
 /** What the echoing server repeats in its error bodies: the secret key that signs the EKS tokens, and an EKS token. */
 const ECHOED = `signature of secret ${TEST_CREDENTIALS.secretAccessKey} rejected`;
 let output: string[]; // stdout and stderr, in write order
@@ -51,9 +52,10 @@ beforeAll(async () => {
   broken = await startEksApiServer(inventory, [{ path: '/api/v1/pods', status: 500 }]);
   echoing = await startEksApiServer(inventory, [{ path: '/api/v1/namespaces', status: 500, message: ECHOED }]);
   large = await startEksApiServer(inventory, [{ path: '/api/v1/pods', mode: 'oversized', bytes: 3 * 2 ** 20 }]);
+  unreadable = await startEksApiServer(inventory, [{ path: '/api/v1/pods', mode: 'bad-item' }]);
 });
 afterAll(async () => {
-  await Promise.all([healthy.close(), broken.close(), echoing.close(), large.close()]);
+  await Promise.all([healthy.close(), broken.close(), echoing.close(), large.close(), unreadable.close()]);
 });
 afterEach(() => {
   eks.reset();
@@ -64,11 +66,11 @@ afterEach(() => {
 
 /**
  * Clusters `alpha` and `beta` are healthy; `gamma`, when asked for, fails mid-list; `echo` repeats a secret in its
- * errors; `large` answers the pods list with a 3 MiB page.
+ * errors; `large` answers the pods list with a 3 MiB page; `odd` with one pod whose metadata is null.
  */
 function serveClusters(names: string[]): void {
   eks.on(ListClustersCommand).resolves({ clusters: names });
-  const servers: Record<string, KubeApiServer> = { gamma: broken, echo: echoing, large };
+  const servers: Record<string, KubeApiServer> = { gamma: broken, echo: echoing, large, odd: unreadable };
   for (const name of names) {
     const server = servers[name] ?? healthy;
     eks.on(DescribeClusterCommand, { name }).resolves({ cluster: describedCluster(name, REGION, server) });
@@ -259,6 +261,21 @@ describe('createHandler', () => {
     const workloads = stored?.find((finding) => finding.check_id === 'workload-coverage');
     expect(workloads?.status).toBe(status);
     if (status === 'UNKNOWN') expect(workloads?.message).toContain('is larger than the 1 MiB limit');
+  });
+
+  it('logs the objects a cluster skipped as unreadable, as a warning on that cluster', async () => {
+    // Prepare
+    serveClusters(['alpha', 'odd']);
+    const handler = handlerUnderTest();
+
+    // Act
+    await handler(scheduledEvent, { awsRequestId: 'request-1' });
+
+    // Assess
+    const skips = logLines().filter((line) => line.message === 'objects skipped');
+    expect(skips).toEqual([
+      expect.objectContaining({ level: 'WARN', cluster: 'odd', region: REGION, skipped: 1, first: [expect.stringMatching(/^GET \/api\/v1\/pods page 1 items\[\d+\] \(Pod no name\): .+; skipped$/)] }),
+    ]);
   });
 
   it('rejects a malformed event before touching any cluster', async () => {

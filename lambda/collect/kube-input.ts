@@ -154,7 +154,7 @@ export class KubeInputSorter {
 
   /** An object that cannot be read is skipped, with a warning, and recorded: the audit is then incomplete, never clean. */
   private skip(skipped: SkippedObject): void {
-    this.warn(`${skipped.place} (${skipped.object}): ${skipped.reason}; skipped`);
+    this.warn(skippedWarning(skipped));
     this.inventory.skip(skipped);
   }
 
@@ -193,6 +193,14 @@ function typedListVersion(apiVersion: unknown, itemKind: string): string | undef
 /** Items of a typed list leave out `kind` and `apiVersion`; the copy the inventory keeps carries both. */
 function withIdentity(object: KubeObject, spec: KindRow, apiVersion: string | undefined): KubeObject {
   return object.kind === spec.kind && object.apiVersion === apiVersion ? object : { ...object, apiVersion, kind: spec.kind };
+}
+
+/**
+ * The warning for an object skipped as unreadable, offline and live alike: `cluster.json: items[4] (Pod shop/a):
+ * metadata is not an object; skipped`.
+ */
+export function skippedWarning(skipped: SkippedObject): string {
+  return `${skipped.place} (${skipped.object}): ${skipped.reason}; skipped`;
 }
 
 /** `Kind namespace/name` for warnings, with a long or missing name shown as such. */

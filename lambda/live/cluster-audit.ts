@@ -6,7 +6,7 @@
 import { CHECKS, auditSnapshot } from '../audit/index.js';
 import { CONTROL_ID, CheckId, Status, type AuditOptions, type Finding, type FindingResource } from '../audit/finding.js';
 import { toFinding } from '../audit/findings.js';
-import type { ClusterIdentity, ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
+import type { ClusterIdentity, ClusterSnapshot, CollectionProblem, SkippedObject } from '../audit/snapshot.js';
 import type { KubeCollectOptions } from '../collect/kubernetes.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS, clusterAllowance, withinDeadline, type AuditDeadline } from './deadline.js';
 
@@ -32,6 +32,8 @@ export interface ClusterAudit {
   failure?: string;
   /** Kubernetes API requests made (retries included); 0 when the API was not reached. */
   requests: number;
+  /** List items skipped as unreadable (the audit is incomplete); absent when none was. */
+  skipped?: SkippedObject[];
 }
 
 /**
@@ -45,6 +47,7 @@ export function auditCollected(snapshot: ClusterSnapshot, options: AuditOptions,
     findings: auditSnapshot(snapshot, options),
     ...(clusterProblem ? { failure: clusterProblem.reason } : {}),
     requests,
+    ...(snapshot.skipped && snapshot.skipped.length > 0 ? { skipped: snapshot.skipped } : {}),
   };
 }
 

@@ -18,7 +18,10 @@ export interface Invocation {
   clusters?: string[];
   /** These regions instead of the configured ones. */
   regions?: string[];
-  /** A scheduled run's event time: the same on every retry, so it (not the clock) dates the run's stored objects. */
+  /**
+   * A scheduled run's event time: the same on every retry, so it (not the clock) dates the run's stored objects. A
+   * manual run has none; the handler records its first attempt's start instead (report/run-start.ts).
+   */
   time?: Date;
 }
 

@@ -16,8 +16,10 @@ import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
 import { RUN_MARGIN_MS, type AuditDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
+import { skippedWarning } from '../collect/kube-input.js';
 import { runSuppressions } from './run-suppressions.js';
 import type { AsffFallback } from '../report/asff.js';
+import { recordedRunStart } from '../report/run-start.js';
 import { suppressionMatcher, suppressionWarnings } from '../lifecycle/suppressions.js';
 
 /** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
@@ -88,9 +90,10 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
       logger.info('audit started', { kind: invocation.kind, regions, clusters: invocation.clusters ?? 'all matching' });
       const suppressions = await runSuppressions(config, deps.s3);
       for (const problem of suppressions.problems) logger.error('suppressions not applied', { reason: problem });
+      const runTime = invocation.time ?? (await manualRunStart(deps.s3, config.bucket, invocation.runId, started, logger));
       const reporting: RunReporting = {
         s3: deps.s3,
-        store: { bucket: config.bucket, prefix: config.prefix, ...(invocation.time ? { runTime: invocation.time } : {}) },
+        store: { bucket: config.bucket, prefix: config.prefix, ...(runTime ? { runTime } : {}) },
         ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
         threshold: config.alertThreshold,
         alertOn: config.alertOn,
@@ -146,6 +149,20 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
   };
 }
 
+/**
+ * The date a manual run files its objects under: its first attempt's start (run-start.ts). When that cannot be
+ * recorded the clock dates the run, as it would without the record: a retry after midnight may then file a second
+ * copy, which is logged rather than costing the run its findings.
+ */
+async function manualRunStart(s3: S3Client, bucket: string, runId: string, now: Date, logger: Logger): Promise<Date | undefined> {
+  try {
+    return await recordedRunStart(s3, bucket, runId, now);
+  } catch (error) {
+    logger.warn('run start not recorded: a retry after midnight UTC would be filed under the next day', { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
 /** Where findings without an account or region of their own are imported: the function's account and region. */
 function asffFallback(config: AuditorConfig): AsffFallback {
   return { accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.roleArn ?? '')?.[1] ?? '', region: config.regions[0] ?? '' };
@@ -157,11 +174,19 @@ function runDeadline(clusterMs: number, context: InvocationContext, marginMs: nu
   return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - marginMs };
 }
 
+/** Skipped objects named in a cluster's log line; the count says how many there were. */
+const LOGGED_SKIPS = 10;
+
 function logClusterDone(logger: Logger, audit: ClusterAudit): void {
   const clusterLog = logger.createChild({ persistentKeys: { cluster: audit.cluster.name, region: audit.cluster.region ?? null } });
   const details = { findings: audit.findings.length, kubernetes_requests: audit.requests };
   if (audit.failure === undefined) clusterLog.info('cluster audited', details);
   else clusterLog.warn('cluster not audited', { ...details, reason: audit.failure });
+  // The control finding lists them too; the log line makes an incomplete audit visible where operators look first.
+  const skipped = audit.skipped ?? [];
+  if (skipped.length > 0) {
+    clusterLog.warn('objects skipped', { skipped: skipped.length, first: skipped.slice(0, LOGGED_SKIPS).map(skippedWarning) });
+  }
 }
 
 /** The run's metrics, also for a run that failed part-way (what is unknown counts as 0; SuccessfulRuns is then 0). */

@@ -33,6 +33,19 @@ async function auditWith(fault: KubeFault, flags: string[] = []) {
   return { run, findings };
 }
 
+test('one unreadable pod in a live list: skipped with a warning on stderr naming the cluster and where, as offline does; exit 3', async () => {
+  // Act
+  const { run, findings } = await auditWith({ path: '/api/v1/pods', mode: 'bad-item' });
+
+  // Assess
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(/^warning: [^:\n]+: GET \/api\/v1\/pods page 1 items\[\d+\] \(Pod no name\): [^\n]+; skipped$/m);
+  expect(run.stderr.match(/; skipped$/gm)).toHaveLength(1);
+  const control = findings.find((finding) => finding.check_id === 'control');
+  expect(control?.status).toBe('UNKNOWN');
+  expect(control?.message).toContain('1 input object was skipped as unreadable');
+});
+
 test('--max-body-mib lowers the body limit: a 3 MiB pods page under --max-body-mib 1 leaves pods UNKNOWN naming the limit', async () => {
   // Act
   const { run, findings } = await auditWith({ path: '/api/v1/pods', mode: 'oversized', bytes: 3 * 2 ** 20 }, ['--max-body-mib', '1']);

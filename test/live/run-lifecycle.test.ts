@@ -19,6 +19,7 @@ import { createSecurityHubClient } from '../../lambda/report/security-hub.js';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { decodeFindings } from '../../lambda/report/jsonl.js';
 import { stateKey } from '../../lambda/report/run-state.js';
+import { runStartKey } from '../../lambda/report/run-start.js';
 import type { KubeApiServer } from '../support/kube-api-server.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { FAST_COLLECT, TEST_CREDENTIALS, describedCluster, startEksApiServer } from './fixtures.js';
@@ -69,7 +70,14 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-async function run(time: string, server: KubeApiServer, env: Record<string, string> = {}, extra: Partial<HandlerDependencies> = {}) {
+/** A run at `time` (the handler's clock); by default the scheduled event of that time, else `invocation`. */
+async function run(
+  time: string,
+  server: KubeApiServer,
+  env: Record<string, string> = {},
+  extra: Partial<HandlerDependencies> = {},
+  invocation: { event: unknown; requestId: string } = { event: event(time), requestId: `request-${time}` },
+) {
   eks.reset();
   sns.reset();
   eks.on(ListClustersCommand).resolves({ clusters: ['shop'] });
@@ -95,7 +103,7 @@ async function run(time: string, server: KubeApiServer, env: Record<string, stri
     clock: () => new Date(time),
     ...extra,
   });
-  const summary = await handler(event(time), { awsRequestId: `request-${time}` });
+  const summary = await handler(invocation.event, { awsRequestId: invocation.requestId });
   jest.restoreAllMocks();
   const [key] = summary.keys;
   const object = await s3.send(new GetObjectCommand({ Bucket: s3Server.bucket, Key: key }));
@@ -205,5 +213,37 @@ describe('the Security Hub import', () => {
     expect(imported.filter((item) => item.RecordState === 'ARCHIVED').map((item) => item.Id).sort()).toEqual(gone.sort());
     expect(second.logged).toMatch(/findings not imported into Security Hub.*refused for the test/);
     expect(second.logged).toMatch(/"SecurityHubFailures":1/);
+  });
+});
+
+describe('a manual run retried after midnight UTC', () => {
+  it('files the retry under the first attempt\'s day, so it overwrites that attempt\'s objects', async () => {
+    // Prepare: Lambda retries an asynchronous invocation under the same request id
+    const manual = { event: { clusters: ['shop'] }, requestId: 'a1b2c3d4-retried' };
+
+    // Act
+    const first = await run('2025-07-03T23:59:50Z', day1, {}, {}, manual);
+    const retry = await run('2025-07-04T00:06:00Z', day1, {}, {}, manual);
+
+    // Assess
+    expect(first.summary.keys).toEqual([expect.stringMatching(/^findings\/dt=2025-07-03\/manual-a1b2c3d4-retried-123456789012-eu-west-1-shop\.jsonl\.gz$/)]);
+    expect(retry.summary.keys).toEqual(first.summary.keys);
+    // The findings still say when each attempt observed them.
+    expect(retry.findings.every((finding) => finding.observed_at === '2025-07-04T00:06:00.000Z')).toBe(true);
+    const recorded = await s3.send(new GetObjectCommand({ Bucket: s3Server.bucket, Key: runStartKey('manual-a1b2c3d4-retried') }));
+    expect(JSON.parse(await recorded.Body!.transformToString())).toEqual({ run_id: 'manual-a1b2c3d4-retried', started_at: '2025-07-03T23:59:50.000Z' });
+  });
+
+  it('falls back on the clock, with a warning, when the recorded start cannot be read', async () => {
+    // Prepare
+    await s3.send(new PutObjectCommand({ Bucket: s3Server.bucket, Key: runStartKey('manual-garbled'), Body: 'not json' }));
+
+    // Act
+    const attempt = await run('2025-07-05T00:01:00Z', day1, {}, {}, { event: {}, requestId: 'garbled' });
+
+    // Assess
+    expect(attempt.summary.keys).toEqual([expect.stringMatching(/^findings\/dt=2025-07-05\/manual-garbled-/)]);
+    expect(attempt.logged).toContain('run start not recorded');
+    expect(attempt.logged).toContain(`s3://${s3Server.bucket}/${runStartKey('manual-garbled')} is not JSON`);
   });
 });
