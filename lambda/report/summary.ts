@@ -31,17 +31,22 @@ export interface ClusterSummary {
   /** The `control` roll-up: the cluster's verdict. */
   control?: Finding;
   engine?: Finding;
-  /** Findings per status, the `control` roll-up left out (it restates the others). */
+  /**
+   * Findings per status, the `control` roll-up left out (it restates the others); FAIL counts only the unsuppressed
+   * failures, the suppressed ones being {@link ClusterSummary.suppressed}.
+   */
   counts: Record<Status, number>;
-  /** Failures by check, most severe first, then in the registry's order. */
+  /** Unsuppressed failures by check, most severe first, then in the registry's order. */
   failures: CheckFailures[];
+  /** Suppressed failures (accepted risks: they neither fail the audit nor alert), in the registry's order. */
+  suppressed: Finding[];
   /** Findings that could not be decided, in the registry's order. */
   unknowns: Finding[];
   /** PASS findings per check, in the registry's order. */
   passes: Array<{ checkId: CheckId; count: number }>;
 }
 
-/** Which failures count: all of them by default; the alert keeps those at or above its threshold. */
+/** Which unsuppressed failures are listed: all of them by default; the alert keeps those it lists in full. */
 export type FailureFilter = (finding: Finding) => boolean;
 
 const CHECK_ORDER: readonly string[] = Object.values(CheckId);
@@ -66,18 +71,19 @@ export function clusterKey(cluster: { name: string; region?: string | null; acco
 function clusterSummary(key: string, cluster: Finding['cluster'], findings: Finding[], countsAsFailure: FailureFilter): ClusterSummary {
   const checks = findings.filter((finding) => finding.check_id !== CheckId.Control);
   const byStatus = (status: Status) => byRegistry(checks.filter((finding) => finding.status === status));
-  const failing = byStatus(Status.Fail).filter(countsAsFailure);
+  const [suppressed, unsuppressed] = partition(byStatus(Status.Fail), (finding) => finding.suppression !== null);
   return {
     key,
     cluster,
     control: findings.find((finding) => finding.check_id === CheckId.Control),
     engine: findings.find((finding) => finding.check_id === CheckId.Engine),
     counts: {
-      [Status.Fail]: checks.filter((finding) => finding.status === Status.Fail).length,
+      [Status.Fail]: unsuppressed.length,
       [Status.Unknown]: checks.filter((finding) => finding.status === Status.Unknown).length,
       [Status.Pass]: checks.filter((finding) => finding.status === Status.Pass).length,
     },
-    failures: checkFailures(failing),
+    failures: checkFailures(unsuppressed.filter(countsAsFailure)),
+    suppressed,
     unknowns: byStatus(Status.Unknown),
     passes: groupedByCheck(byStatus(Status.Pass)).map((group) => ({ checkId: group[0]!.check_id, count: group.length })),
   };
@@ -101,6 +107,14 @@ function remediationGroups(failures: Finding[]): RemediationGroup[] {
     else groups.set(failure.remediation, [failure]);
   }
   return [...groups.entries()].map(([remediation, grouped]) => ({ remediation, failures: grouped }));
+}
+
+/** The findings that pass `test`, then the others, each in the order given. */
+function partition(findings: Finding[], test: (finding: Finding) => boolean): [Finding[], Finding[]] {
+  const yes: Finding[] = [];
+  const no: Finding[] = [];
+  for (const finding of findings) (test(finding) ? yes : no).push(finding);
+  return [yes, no];
 }
 
 /** Findings in the registry's order of checks (stable within a check). */

@@ -2,7 +2,8 @@
  * The `--format table` report: a plain-text rendering of the summary model (summary.ts), one section per cluster. The
  * control verdict comes first (the answer to "is traffic restricted?"), then the engine, the excluded namespaces and
  * the counts, then what to fix — failures grouped by check, most severe first, each with its own remediation (said
- * once when they share one) — then what could not be decided and why. PASS findings are only counted. A pure
+ * once when they share one) — then the suppressed failures, counted and listed apart with their reason and expiry,
+ * then what could not be decided and why. PASS findings are only counted. A pure
  * function of the findings, so it reads the same in tests and terminals.
  */
 import { Status, type Finding } from '../audit/finding.js';
@@ -17,6 +18,9 @@ export interface TableOptions {
 
 const ANSI = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' } as const;
 type Style = keyof typeof ANSI;
+
+/** The word for a suppressed failure: its status is still FAIL, but it is counted and shown apart. */
+const SUPPRESSED = 'suppressed';
 
 const STATUS_STYLE: Record<Status, Style> = { [Status.Fail]: 'red', [Status.Unknown]: 'yellow', [Status.Pass]: 'green' };
 
@@ -53,8 +57,11 @@ function clusterSection(summary: ClusterSummary, paint: Paint, width: number): s
   if (Array.isArray(excluded)) {
     lines.push(...wrap(`Excluded namespaces: ${excluded.length > 0 ? excluded.join(', ') : 'none (every namespace is audited)'}`, width, '    '));
   }
-  lines.push(`  Findings: ${[Status.Fail, Status.Unknown, Status.Pass].map((status) => `${summary.counts[status]} ${statusWord(status, paint)}`).join(', ')}`);
+  const counts = [Status.Fail, Status.Unknown, Status.Pass].map((status) => `${summary.counts[status]} ${statusWord(status, paint)}`);
+  if (summary.suppressed.length > 0) counts.splice(1, 0, `${summary.suppressed.length} ${paint('dim', SUPPRESSED)}`);
+  lines.push(`  Findings: ${counts.join(', ')}`);
   for (const check of summary.failures) lines.push('', ...failureGroup(check, paint, width));
+  if (summary.suppressed.length > 0) lines.push('', ...suppressedGroup(summary.suppressed, paint, width));
   if (summary.unknowns.length > 0) {
     lines.push('', `  ${statusWord(Status.Unknown, paint)}  could not be decided from the input`);
     for (const finding of summary.unknowns) {
@@ -83,6 +90,21 @@ function failureGroup(check: CheckFailures, paint: Paint, width: number): string
   // Remediations open with one sentence saying what to do and may go on with a whole manifest, which would drown
   // the table: the full text is one `--format json` away, said once per check.
   if (given.some(({ remediation: text }) => text.trim().includes('\n'))) lines.push(paint('dim', '         (the full remediation is in --format json)'));
+  return lines;
+}
+
+/**
+ * The suppressed failures, apart from the others: each with the check, the resource, until when and why it is
+ * accepted, and the entry that says so — a reader sees what is hidden from the exit status and the alert, and for how long.
+ */
+function suppressedGroup(suppressed: Finding[], paint: Paint, width: number): string[] {
+  const heading = `${SUPPRESSED} (${suppressed.length}): accepted by a suppression entry, they change neither the exit status nor the alert`;
+  const lines = wrap(heading, width, `  ${statusWord(Status.Fail, paint)}  `, '        ');
+  for (const finding of suppressed) {
+    const { reason, expires, entry } = finding.suppression!;
+    const text = `${finding.check_id}, ${resourceLabel(finding)}: suppressed until ${expires} by ${entry}: ${reason}`;
+    lines.push(...wrap(text, width, '    - ', '      ').map((line) => paint('dim', line)));
+  }
   return lines;
 }
 

@@ -59,6 +59,25 @@ describe('--suppressions', () => {
     expect(stderr()).toBe('');
   });
 
+  test('the table counts and lists the accepted failures apart, with their reasons', async () => {
+    // Prepare
+    const file = await suppressionsFile('accept-medium-table.yaml', ACCEPT_MEDIUM);
+    const { io, stdout } = capturedIo();
+
+    // Act
+    const status = await runAuditCommand([...EXAMPLE_FLAGS, '--suppressions', file, '--format', 'table'], io);
+
+    // Assess: the text as one line, since the table wraps it
+    const lines = stdout().split('\n');
+    const text = stdout().replace(/\s+/g, ' ');
+    expect(status).toBe(0);
+    expect(lines).toContain('  Findings: 10 FAIL, 8 suppressed, 0 UNKNOWN, 54 PASS');
+    expect(lines.filter((line) => line.startsWith('  FAIL  Medium'))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('    - ') && line.includes(': suppressed until 2999-12-31 by'))).toHaveLength(8);
+    expect(text).toContain(`- workload-coverage, Deployment web/legacy-admin: suppressed until 2999-12-31 by ${file}#2: retired next quarter`);
+    expect(text).toContain(`- namespace-coverage, Namespace default: suppressed until 2999-12-31 by ${file}#4: nothing runs in default`);
+  });
+
   test('names the expired entry and the entry that matched nothing on stderr', async () => {
     // Prepare
     const file = await suppressionsFile(

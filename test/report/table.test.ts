@@ -217,4 +217,45 @@ describe('table report', () => {
     expect(table).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(table).toContain('    - Namespace evil\\x1b[2J\\x07\\u202ehidden: namespace-coverage says FAIL for\n');
   });
+
+  test('a suppressed failure is counted apart and listed apart with its reason, expiry and entry', () => {
+    // Prepare
+    const accepted = { suppression: { reason: 'BI sandbox, isolated by its VPC', expires: '2027-01-31', entry: 'suppressions.yaml#2' } };
+    const findings = [
+      control(Status.Fail),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'default' }),
+      finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'analytics' }, accepted),
+      finding(CheckId.DefaultDeny, Status.Fail, { name: 'analytics' }, { ...accepted, severity: Severity.Low }),
+      finding(CheckId.NamespaceCoverage, Status.Pass, { name: 'shop' }),
+    ];
+
+    // Act
+    const lines = renderTable(findings, { color: false }).split('\n');
+
+    // Assess
+    expect(lines[3]).toBe('  Findings: 1 FAIL, 2 suppressed, 0 UNKNOWN, 1 PASS');
+    expect(lines.filter((line) => line.startsWith('  FAIL'))).toEqual([
+      '  FAIL  Medium  namespace-coverage (1): title of namespace-coverage',
+      '  FAIL  suppressed (2): accepted by a suppression entry, they change neither the exit status nor the',
+    ]);
+    const listed = lines.slice(lines.findIndex((line) => line.startsWith('  FAIL  suppressed')));
+    expect(listed.slice(2, 4)).toEqual([
+      '    - namespace-coverage, Namespace analytics: suppressed until 2027-01-31 by suppressions.yaml#2:',
+      '      BI sandbox, isolated by its VPC',
+    ]);
+    expect(listed[4]).toBe('    - default-deny, Namespace analytics: suppressed until 2027-01-31 by suppressions.yaml#2: BI');
+    expect(lines.filter((line) => line.includes('Namespace analytics'))).toHaveLength(2);
+  });
+
+  test('without suppressed failures, the counts and the sections are as before', () => {
+    // Prepare
+    const findings = [control(Status.Fail), finding(CheckId.NamespaceCoverage, Status.Fail, { name: 'default' })];
+
+    // Act
+    const text = renderTable(findings, { color: false });
+
+    // Assess
+    expect(text).toContain('  Findings: 1 FAIL, 0 UNKNOWN, 0 PASS\n');
+    expect(text).not.toContain('suppressed');
+  });
 });
