@@ -532,19 +532,19 @@ const DAEMON_SET_CONTAINERS: Record<(typeof SYSTEM_DAEMON_SETS)[number], Array<{
   'aws-node': [
     {
       name: 'aws-node',
-      image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon-k8s-cni:v1.19.2-eksbuild.1`,
+      image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon-k8s-cni:v1.21.1-eksbuild.1`,
       extra: {
         env: [
           { name: 'AWS_VPC_K8S_CNI_LOGLEVEL', value: 'DEBUG' },
           { name: 'NETWORK_POLICY_ENFORCING_MODE', value: 'standard' },
-          { name: 'VPC_CNI_VERSION', value: 'v1.19.2' },
+          { name: 'VPC_CNI_VERSION', value: 'v1.21.1' },
           { name: 'MY_NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } },
         ],
       },
     },
     {
       name: 'aws-eks-nodeagent',
-      image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1`,
+      image: `602401143452.dkr.ecr.${REGION}.amazonaws.com/amazon/aws-network-policy-agent:v1.3.1-eksbuild.1`,
       extra: {
         args: ['--enable-ipv6=false', '--enable-network-policy=true', '--enable-cloudwatch-logs=false', '--metrics-bind-addr=:8162'],
       },

@@ -12,12 +12,14 @@ import { kindOfBucket } from './kinds.js';
 import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
 import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
 import { POLICY_APIS } from './isolation/apis.js';
-import { decideIsolation, decideNamespaceIsolation, type AppliedTierRule, type Isolation, type NamespaceIsolation } from './isolation/decision.js';
+import { decideNamespaceUnsure, decideUnsure, type AppliedTierRule, type Isolation, type NamespaceIsolation } from './isolation/decision.js';
 import { defaultDenyModes, type DefaultDenyModes } from './engines/vpc-cni/default-deny-modes.js';
 import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
 import { enforcementOf } from './isolation/enforcement.js';
 import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';
-import type { PolicyApi, PolicyFacts, PolicyView } from './isolation/policy-api.js';
+import { isUnsure, type PolicyApi, type PolicyFacts, type PolicyView } from './isolation/policy-api.js';
+import { distinct } from './engines/wording.js';
+import { engineGates, type EngineGates } from './engines/engine-versions.js';
 import { groupWorkloads, isRunning, usesHostNetwork, type Workload } from './workloads.js';
 
 /** A pod's isolation in each direction. */
@@ -61,6 +63,7 @@ const byName = (left: KubeObject, right: KubeObject) => compareText(left.metadat
 interface ViewContext {
   engine: EngineVerdict;
   endpoints: EndpointIndex;
+  gates: EngineGates;
 }
 
 function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matched: readonly Pod[], context: ViewContext): PolicyView {
@@ -68,7 +71,7 @@ function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matc
   const namespace = spec.namespaced ? namespaceOf(object) : null;
   const name = object.metadata.name;
   const selected = matched.filter((pod) => !usesHostNetwork(pod));
-  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length }, context.engine, context.endpoints);
+  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length }, context.engine, context.endpoints, context.gates);
   return {
     ...facts,
     api,
@@ -96,7 +99,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const excluded = new Set(options.excludedNamespaces);
   const audited = (object: KubeObject) => !excluded.has(namespaceOf(object));
   const { kube } = snapshot;
-  const context: ViewContext = { engine, endpoints: indexEndpoints(kube, snapshot.servedKinds) };
+  const context: ViewContext = { engine, endpoints: indexEndpoints(kube, snapshot.servedKinds), gates: engineGates(snapshot) };
 
   const runningPods = (kube.pods ?? []).filter((pod) => isRunning(pod) && audited(pod)).sort(byName);
   const podsByNamespace = byNamespace(runningPods);
@@ -132,7 +135,8 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       clusterPolicies.push(view);
       if (!view.counts) {
         for (const pod of view.selected) push(uncountedSelecting, pod, view);
-        continue;
+        // An unsure policy's rules are kept: decisions they would change become unknown (isolation/decision.ts).
+        if (!isUnsure(view)) continue;
       }
       // Rules on every pod of a namespace are kept once per namespace, so a cluster-wide subject costs no per-pod list.
       for (const rule of view.tierRules) {
@@ -160,6 +164,16 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   };
 }
 
+/** The unsure policies among `views` (see `isUnsure`), each as `title: reason`. */
+function unsureClauses(views: readonly PolicyView[]): string[] {
+  return distinct(views.filter(isUnsure).map((view) => `${view.title}: ${view.enforcementReason}`));
+}
+
+/** The reason of the unsure sources, or `undefined` when there are none. */
+function unsureReason(clauses: readonly string[]): string | undefined {
+  return clauses.length > 0 ? clauses.join('; ') : undefined;
+}
+
 function podIsolation(
   pods: readonly Pod[],
   policiesSelecting: ReadonlyMap<Pod, PolicyView[]>,
@@ -169,12 +183,17 @@ function podIsolation(
   const isolation = new Map<Pod, PodIsolation>();
   for (const pod of pods) {
     if (usesHostNetwork(pod)) continue;
-    const applicable = {
-      selecting: (policiesSelecting.get(pod) ?? []).filter((view) => view.counts),
-      tierRules: tierRulesOf(pod),
-      defaultDeny: modes.forPod(pod),
+    const selecting = policiesSelecting.get(pod) ?? [];
+    const tierRules = tierRulesOf(pod);
+    const defaultDeny = modes.forPod(pod);
+    const sure = { selecting: selecting.filter((view) => view.counts), tierRules: tierRules.filter(({ view }) => view.counts), defaultDeny };
+    const strict = defaultDeny === undefined ? modes.unsure : undefined;
+    const reason = unsureReason([...unsureClauses([...selecting, ...tierRules.map(({ view }) => view)]), ...(strict ? [strict.reason] : [])]);
+    const unsure = reason === undefined ? undefined : {
+      inputs: { selecting: selecting.filter((view) => view.counts || isUnsure(view)), tierRules, defaultDeny: defaultDeny ?? strict?.clause },
+      reason,
     };
-    const [ingress, egress] = DIRECTIONS.map((direction) => decideIsolation(direction, applicable));
+    const [ingress, egress] = DIRECTIONS.map((direction) => decideUnsure(direction, sure, unsure));
     isolation.set(pod, { Ingress: ingress, Egress: egress });
   }
   return isolation;
@@ -185,7 +204,13 @@ function namespaceIsolation(
   tierRules: readonly AppliedTierRule[],
   modes: DefaultDenyModes,
 ): Record<PolicyType, NamespaceIsolation> {
-  const counted = views.filter((view) => view.counts);
-  const [ingress, egress] = DIRECTIONS.map((direction) => decideNamespaceIsolation(direction, counted, tierRules, modes.cluster));
+  const sure = { policies: views.filter((view) => view.counts), tierRules: tierRules.filter(({ view }) => view.counts), defaultDeny: modes.cluster };
+  const strict = modes.cluster === undefined ? modes.unsure : undefined;
+  const reason = unsureReason([...unsureClauses([...views, ...tierRules.map(({ view }) => view)]), ...(strict ? [strict.reason] : [])]);
+  const unsure = reason === undefined ? undefined : {
+    inputs: { policies: views.filter((view) => view.counts || isUnsure(view)), tierRules, defaultDeny: modes.cluster ?? strict?.clause },
+    reason,
+  };
+  const [ingress, egress] = DIRECTIONS.map((direction) => decideNamespaceUnsure(direction, sure, unsure));
   return { Ingress: ingress, Egress: egress };
 }

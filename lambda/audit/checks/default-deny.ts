@@ -9,7 +9,7 @@ import { PolicyType } from '../isolation/direction.js';
 import type { AuditModel } from '../model.js';
 import type { CheckVerdict } from '../verdict.js';
 import { engineNote, type EngineNote } from './engine-note.js';
-import { sentence } from './isolation-wording.js';
+import { UNSURE_REMEDIATION, sentence } from './isolation-wording.js';
 
 /** A ready-to-apply NetworkPolicy that denies `direction` to every pod of `namespace`. */
 export function defaultDenyManifest(namespace: string, direction: PolicyType): string {
@@ -61,6 +61,15 @@ function evaluateNamespace(namespace: string, model: AuditModel, { enforced, not
   if (ingress !== undefined && ingress.deniedByDefault.length > 0) {
     const message = `Namespace ${namespace} denies Ingress by default (${listNames(ingress.deniedByDefault)}). ${egressText}${policiesNote}`;
     return { status: Status.Pass, resource, message, evidence };
+  }
+  if (ingress?.defaultDenyUnknown !== undefined) {
+    return {
+      status: Status.Unknown,
+      resource,
+      message: `Cannot tell whether namespace ${namespace} denies Ingress by default: ${ingress.defaultDenyUnknown}. ${egressText}${policiesNote}`,
+      remediation: UNSURE_REMEDIATION,
+      evidence: { ...evidence, unknown_because: ingress.defaultDenyUnknown },
+    };
   }
   // The usual near miss: `podSelector: {}` with `ingress: [{}]` selects every pod and then allows everything.
   const allowing = views

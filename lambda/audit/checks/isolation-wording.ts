@@ -22,3 +22,9 @@ export function isolatedFor(direction: PolicyType, sources: readonly string[]): 
 export function sentence(clause: string): string {
   return `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`;
 }
+
+/** How to decide a verdict that rests on sources not known to be in force (today: an unreadable VPC CNI version). */
+export const UNSURE_REMEDIATION =
+  "Give the audit the version of the engine that would enforce the sources named: the aws-node DaemonSet with its " +
+  'image tag (`kubectl -n kube-system get daemonset aws-node -o json`), or the vpc-cni add-on ' +
+  '(`aws eks describe-addon --cluster-name NAME --addon-name vpc-cni`).';

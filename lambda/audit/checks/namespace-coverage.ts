@@ -12,7 +12,7 @@ import { distinct } from '../engines/wording.js';
 import type { CheckVerdict } from '../verdict.js';
 import { defaultDenyRemediation } from './default-deny.js';
 import { engineNote, type EngineNote } from './engine-note.js';
-import { isolatedFor } from './isolation-wording.js';
+import { UNSURE_REMEDIATION, isolatedFor } from './isolation-wording.js';
 
 function evaluateNamespace(namespace: string, model: AuditModel, podsRead: boolean, { enforced, note }: EngineNote): CheckVerdict {
   const views = model.policiesByNamespace.get(namespace) ?? [];
@@ -36,6 +36,16 @@ function evaluateNamespace(namespace: string, model: AuditModel, podsRead: boole
   if (directions.length > 0) {
     const message = `Namespace ${namespace} is ${directions.map((direction) => isolatedFor(direction, isolation?.[direction].isolatedBy ?? [])).join(', and ')}.${note}`;
     return { status: Status.Pass, resource, message, evidence };
+  }
+  const unknown = distinct(DIRECTIONS.flatMap((direction) => isolation?.[direction].isolationUnknown ?? []));
+  if (unknown.length > 0) {
+    return {
+      status: Status.Unknown,
+      resource,
+      message: `Cannot tell whether namespace ${namespace} is isolated: ${unknown.join('; ')}.${note}`,
+      remediation: UNSURE_REMEDIATION,
+      evidence: { ...evidence, unknown_because: unknown },
+    };
   }
   const exposed =
     running === null || running === 0

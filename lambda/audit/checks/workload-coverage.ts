@@ -14,7 +14,7 @@ import type { CheckVerdict } from '../verdict.js';
 import { describeWorkload, podsOf, usesHostNetwork, workloadResource, type Workload } from '../workloads.js';
 import { defaultDenyRemediation } from './default-deny.js';
 import { engineNote, type EngineNote } from './engine-note.js';
-import { isolatedFor, sentence } from './isolation-wording.js';
+import { UNSURE_REMEDIATION, isolatedFor, sentence } from './isolation-wording.js';
 
 /** How a message lists a namespace's policies: `allow-cart [Ingress]`, `ApplicationNetworkPolicy api [Egress]`. */
 export function describeNamespacePolicies(views: readonly PolicyView[]): string {
@@ -62,6 +62,20 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
   if (uncovered.length === 0) {
     const message = `${podsOf(workload, pods.length, pods.length)} ${isolatedFor(direction, isolatedBy)}.${policiesNote}`;
     return [{ status: Status.Pass, resource, message, evidence }];
+  }
+  // Pods whose isolation rests on sources not known to be in force: UNKNOWN unless some pod is open for certain.
+  const unknown = distinct(isolations.flatMap((isolation) => (isolation.unknown === undefined ? [] : [isolation.unknown])));
+  if (isolations.every((isolation) => isolation.isolated || isolation.unknown !== undefined)) {
+    const whether = podsOf(workload, uncovered.length, pods.length).replace(/^(All|The) /, (word) => word.toLowerCase());
+    return [
+      {
+        status: Status.Unknown,
+        resource,
+        message: `Cannot tell whether ${whether} isolated for ${direction}: ${unknown.join('; ')}.${policiesNote}`,
+        remediation: UNSURE_REMEDIATION,
+        evidence: { ...evidence, unknown_because: unknown },
+      },
+    ];
   }
   const which = workload.kind === 'Pod' ? '' : `: ${listNames(uncovered)}`;
   const why = open.length > 0 ? ` ${open.map(sentence).join(' ')}` : '';

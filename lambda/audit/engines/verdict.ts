@@ -17,6 +17,7 @@ import { enableRemediation } from './vpc-cni/remediation.js';
 import { EngineState, isAgentOf, type Judgement } from './rule.js';
 import { ENGINE_RULES } from './rules/index.js';
 import { controllerFlag, controllerSetting } from './vpc-cni/config-map.js';
+import { strictModeNote } from './vpc-cni/default-deny-modes.js';
 import { capitalised, distinct, joinRemediation, listOf } from './wording.js';
 
 /** A judgement of an engine found in the cluster, with its node agent (none for EKS Auto Mode's managed agent). */
@@ -75,7 +76,7 @@ function verdictFromCluster(
       enforcing: distinct(enforcing.map((o) => o.engine)),
       message:
         `NetworkPolicy is enforced by ${listOf(distinct(enforcing.map(describeEngine(vpcCni.enforcingMode))))}: ` +
-        `${enforcing.map((o) => o.detail).join('; ')}.${driftNote}`,
+        `${enforcing.map((o) => o.detail).join('; ')}.${driftNote}${enforcing.some((o) => o.engine === EngineName.VpcCni) ? strictModeNote(snapshot) : ''}`,
       evidence,
       agents: enforcing.flatMap((o) => (o.agent ? [o.agent] : [])),
     };
@@ -162,7 +163,7 @@ function verdictFromAddon(
       Status.Pass,
       evidence,
       `NetworkPolicy is enforced by aws-vpc-cni according to the EKS add-on configuration: ${decision.detail}. ` +
-        `This verdict rests on the add-on configuration because ${unread.reason}.`,
+        `This verdict rests on the add-on configuration because ${unread.reason}.${strictModeNote(snapshot)}`,
     );
   }
   const otherEngines =

@@ -52,3 +52,33 @@ export function imageTag(image: string | undefined): string | undefined {
   const colon = name.lastIndexOf(':');
   return colon === -1 ? undefined : name.slice(colon + 1) || undefined;
 }
+
+/** An engine's version as found in the cluster, and where it was read. */
+export interface FoundVersion {
+  /** The version text; absent when none could be read. */
+  version?: string;
+  /** Where it was read (`the aws-node image of kube-system/aws-node`), or why it could not be. */
+  source: string;
+  /** Who keeps the engine current when the cluster runs no version of its own (EKS Auto Mode): every gate is met. */
+  managedBy?: string;
+}
+
+/** Whether a feature's version gate is met, not met, or cannot be told. */
+export const GateState = { Met: 'met', Below: 'below', Unknown: 'unknown' } as const;
+export type GateState = (typeof GateState)[keyof typeof GateState];
+
+/** A version gate's state and the clause that says why. */
+export interface GateReading {
+  state: GateState;
+  clause: string;
+}
+
+/** Whether `found` is `minimum` of `product` or later, for `feature` (`ApplicationNetworkPolicies`). */
+export function versionGate(feature: string, product: string, minimum: string, found: FoundVersion): GateReading {
+  if (found.managedBy !== undefined) return { state: GateState.Met, clause: `${found.managedBy} runs ${product} itself` };
+  const needs = `${feature} came with ${product} ${minimum}`;
+  const atLeast = isAtLeast(found.version, minimum);
+  if (atLeast === true) return { state: GateState.Met, clause: `${product} ${found.version} (${found.source}) is ${minimum} or later` };
+  if (atLeast === false) return { state: GateState.Below, clause: `${needs}, and ${found.source} is ${found.version}` };
+  return { state: GateState.Unknown, clause: `${needs}, and its version cannot be told: ${found.source}` };
+}

@@ -5,6 +5,7 @@
  * policyTypes isolates nothing (POLICY-APIS.md §1.6).
  */
 import { EngineName } from '../engines/engine-verdict.js';
+import { AWS_POLICY_APIS_SINCE } from '../engines/vpc-cni/version.js';
 import { directionsIn } from './direction.js';
 import type { PolicyApi } from './policy-api.js';
 import { selectionPolicyFacts } from './selection.js';
@@ -13,6 +14,7 @@ import { selectionPolicyFacts } from './selection.js';
 export const applicationNetworkPolicyApi: PolicyApi<'applicationNetworkPolicies'> = {
   bucket: 'applicationNetworkPolicies',
   enforcedBy: [EngineName.VpcCni],
+  versionGates: { [EngineName.VpcCni]: AWS_POLICY_APIS_SINCE },
   enforcers: "the VPC CNI's network policy agent or EKS Auto Mode",
   endpoints: 'policyEndpoints',
   read: (policy) => selectionPolicyFacts(policy, policy.spec ?? {}, directionsIn(policy.spec?.policyTypes)),

@@ -5,6 +5,7 @@
  * an Admin `Accept` from every namespace overrides every namespace policy (POLICY-APIS.md §1.5, §1.7).
  */
 import { EngineName } from '../engines/engine-verdict.js';
+import { AWS_POLICY_APIS_SINCE } from '../engines/vpc-cni/version.js';
 import { describeSelector, matchesSelector, selectsEverything } from '../selectors.js';
 import type { AwsClusterNetworkPolicy, ClusterPolicyPeer, ClusterPolicyPort, ClusterPolicyRule } from '../snapshot.js';
 import { PolicyType } from './direction.js';
@@ -78,6 +79,7 @@ function readRules(policy: AwsClusterNetworkPolicy): ReadRule[] {
 export const awsClusterNetworkPolicyApi: PolicyApi<'awsClusterNetworkPolicies'> = {
   bucket: 'awsClusterNetworkPolicies',
   enforcedBy: [EngineName.VpcCni],
+  versionGates: { [EngineName.VpcCni]: AWS_POLICY_APIS_SINCE },
   enforcers: "the VPC CNI's network policy agent (v1.21 and later) or EKS Auto Mode",
   endpoints: 'clusterPolicyEndpoints',
   read(policy) {

@@ -22,6 +22,8 @@ export interface Isolation {
   by: string[];
   /** What leaves it open when something does ("… (Admin tier) accepts all ingress from every namespace"). */
   open?: string;
+  /** Why it cannot be told whether it is isolated (then `isolated` is false): sources whose being in force is unknown. */
+  unknown?: string;
 }
 
 /** What applies to a pod (or every pod of a namespace) for one direction. */
@@ -96,6 +98,10 @@ export interface NamespaceIsolation {
   defaultDenyPolicies: string[];
   /** What defeats its isolation (an Admin-tier accept-all). */
   open?: string;
+  /** Why it cannot be told whether it is isolated (then `isolatedBy` is empty). */
+  isolationUnknown?: string;
+  /** Why it cannot be told whether it is denied by default (then `deniedByDefault` is empty). */
+  defaultDenyUnknown?: string;
 }
 
 /**
@@ -126,5 +132,45 @@ export function decideNamespaceIsolation(
     isolatedBy: [...adminDeny, ...isolating, ...byDefault],
     deniedByDefault: [...adminDeny, ...denying.map((view) => `denied by default by ${view.title}`), ...byDefault],
     defaultDenyPolicies: denying.map((view) => view.name),
+  };
+}
+
+/** The sources of a decision whose being in force is not known, and why, for {@link decideUnsure}. */
+export interface Unsure<Inputs> {
+  /** The inputs with the unsure sources added. */
+  inputs: Inputs;
+  /** Why they are unsure, as a clause. */
+  reason: string;
+}
+
+/**
+ * Decides a pod's isolation on the sources known to be in force, and again with the unsure ones added: where the two
+ * disagree, whether it is isolated cannot be told, and it is reported as such rather than guessed.
+ */
+export function decideUnsure(direction: PolicyType, sure: Applicable, unsure: Unsure<Applicable> | undefined): Isolation {
+  const decided = decideIsolation(direction, sure);
+  if (unsure === undefined || decideIsolation(direction, unsure.inputs).isolated === decided.isolated) return decided;
+  return { isolated: false, by: [], unknown: unsure.reason };
+}
+
+/** What {@link decideNamespaceIsolation} reads. */
+export interface NamespaceInputs {
+  policies: readonly PolicyView[];
+  tierRules: readonly AppliedTierRule[];
+  defaultDeny: string | undefined;
+}
+
+/** {@link decideUnsure} for a namespace: isolation and default deny each become unknown where the unsure sources decide. */
+export function decideNamespaceUnsure(direction: PolicyType, sure: NamespaceInputs, unsure: Unsure<NamespaceInputs> | undefined): NamespaceIsolation {
+  const decide = ({ policies, tierRules, defaultDeny }: NamespaceInputs) => decideNamespaceIsolation(direction, policies, tierRules, defaultDeny);
+  const decided = decide(sure);
+  if (unsure === undefined) return decided;
+  const alternative = decide(unsure.inputs);
+  const isolated = (isolation: NamespaceIsolation) => isolation.open === undefined && isolation.isolatedBy.length > 0;
+  const denied = (isolation: NamespaceIsolation) => isolation.deniedByDefault.length > 0;
+  return {
+    ...decided,
+    ...(isolated(decided) === isolated(alternative) ? {} : { isolatedBy: [], isolationUnknown: unsure.reason }),
+    ...(denied(decided) === denied(alternative) ? {} : { deniedByDefault: [], defaultDenyPolicies: [], defaultDenyUnknown: unsure.reason }),
   };
 }

@@ -2,7 +2,9 @@
  * Whether a policy is in force: its API must be enforced by an engine that runs in the cluster, and, where the VPC
  * CNI alone enforces it and PolicyEndpoints were read, its controller must have programmed it.
  */
+import type { EngineGates } from '../engines/engine-versions.js';
 import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
+import { GateState, type GateReading } from '../engines/versions.js';
 import { Status } from '../finding.js';
 import { countOf } from '../findings.js';
 import { listOf } from '../engines/wording.js';
@@ -41,6 +43,7 @@ export function enforcementOf(
   policy: { namespace: string | null; name: string; selected: number },
   engine: EngineVerdict,
   endpoints: EndpointIndex,
+  gates: EngineGates,
 ): EnforcementReading {
   if (engine.status === Status.Unknown) {
     return { enforcement: Enforcement.Unknown, reason: 'whether an engine enforces it cannot be told (see the engine finding)', counts: true };
@@ -48,11 +51,27 @@ export function enforcementOf(
   if (engine.status === Status.Fail) {
     return { enforcement: Enforcement.Inert, reason: 'no NetworkPolicy engine enforces policies in this cluster', counts: true };
   }
-  const engines = enforcingEnginesOf(api, engine);
-  if (engines.length === 0) {
+  const enforcing = enforcingEnginesOf(api, engine);
+  if (enforcing.length === 0) {
     return {
       enforcement: Enforcement.Inert,
       reason: `${spec.label} are enforced only by ${api.enforcers ?? 'a NetworkPolicy engine'}, and the engines enforcing here (${listOf(engine.enforcing)}) do not enforce them`,
+      counts: false,
+    };
+  }
+  const readings = enforcing.map((name) => {
+    const minimum = api.versionGates?.[name];
+    return minimum === undefined ? undefined : gates(spec.label, name, minimum);
+  });
+  const engines = enforcing.filter((_, index) => readings[index] === undefined || readings[index].state === GateState.Met);
+  if (engines.length === 0) {
+    // Too old wherever it is known: inert. A version that cannot be read decides nothing: the policy is unsure, and
+    // the checks it would decide say UNKNOWN (see `isUnsure`).
+    const failed = readings.filter((reading): reading is GateReading => reading !== undefined);
+    const unknown = failed.filter((reading) => reading.state === GateState.Unknown);
+    return {
+      enforcement: unknown.length > 0 ? Enforcement.Unknown : Enforcement.Inert,
+      reason: (unknown.length > 0 ? unknown : failed).map((reading) => reading.clause).join('; '),
       counts: false,
     };
   }

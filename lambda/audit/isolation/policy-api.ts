@@ -85,6 +85,8 @@ export interface PolicyApi<Bucket extends KindBucket = KindBucket> {
   bucket: Bucket;
   /** The engines that enforce it; absent: every NetworkPolicy engine does (core NetworkPolicy). */
   enforcedBy?: readonly EngineName[];
+  /** The first release of an enforcing engine that enforces it, per engine (absent: every release does). */
+  versionGates?: Partial<Record<EngineName, string>>;
   /** How messages name those engines (`the VPC CNI's network policy agent or EKS Auto Mode`). */
   enforcers?: string;
   /** Where the VPC CNI's controller records that it programmed one of these policies. */
@@ -117,4 +119,13 @@ export interface PolicyView extends PolicyFacts {
    * selection and says the policies are inert (the engine check fails).
    */
   counts: boolean;
+}
+
+/**
+ * A policy whose being in force cannot be told for a reason of its own (an engine version that cannot be read): it
+ * does not count, yet the checks it would decide say UNKNOWN rather than FAIL. (When the engine itself is unknown,
+ * policies still count and the engine finding says so.)
+ */
+export function isUnsure(view: PolicyView): boolean {
+  return view.enforcement === Enforcement.Unknown && !view.counts;
 }

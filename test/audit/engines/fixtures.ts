@@ -74,10 +74,11 @@ export function daemonSet(
 
 /** `kube-system/aws-node` as the VPC CNI add-on deploys it: the CNI container and the network policy agent. */
 export function awsNode(
-  options: { agentArgs?: string[]; agent?: boolean; env?: Container['env']; status?: DaemonSet['status'] } = {},
+  options: { agentArgs?: string[]; agent?: boolean; env?: Container['env']; status?: DaemonSet['status']; image?: string } = {},
 ): DaemonSet {
   const cni: Container = {
     name: 'aws-node',
+    ...(options.image === undefined ? {} : { image: options.image }),
     env: options.env ?? [{ name: 'AWS_VPC_K8S_CNI_LOGLEVEL', value: 'DEBUG' }],
   };
   const agent: Container = {

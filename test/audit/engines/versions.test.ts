@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { imageTag, isAtLeast, parseVersion } from '../../../lambda/audit/engines/versions.js';
+import { GateState, imageTag, isAtLeast, parseVersion, versionGate } from '../../../lambda/audit/engines/versions.js';
 
 describe('isAtLeast', () => {
   test.each([
@@ -53,5 +53,28 @@ describe('imageTag', () => {
   ])('%s', (_name, image, expected) => {
     // Prepare / Act / Assess
     expect(imageTag(image)).toBe(expected);
+  });
+});
+
+describe('versionGate', () => {
+  test('is met, below or unknown, each with a clause naming the version and where it was read', () => {
+    // Prepare
+    const at = (version?: string) => ({ ...(version ? { version } : {}), source: 'the aws-node image' });
+
+    // Act
+    const readings = [
+      versionGate('ApplicationNetworkPolicies', 'VPC CNI', 'v1.21.0', at('v1.21.1-eksbuild.1')),
+      versionGate('ApplicationNetworkPolicies', 'VPC CNI', 'v1.21.0', at('v1.19.2')),
+      versionGate('ApplicationNetworkPolicies', 'VPC CNI', 'v1.21.0', at()),
+      versionGate('ApplicationNetworkPolicies', 'VPC CNI', 'v1.21.0', { source: 'EKS Auto Mode', managedBy: 'EKS Auto Mode' }),
+    ];
+
+    // Assess
+    expect(readings).toEqual([
+      { state: GateState.Met, clause: 'VPC CNI v1.21.1-eksbuild.1 (the aws-node image) is v1.21.0 or later' },
+      { state: GateState.Below, clause: 'ApplicationNetworkPolicies came with VPC CNI v1.21.0, and the aws-node image is v1.19.2' },
+      { state: GateState.Unknown, clause: 'ApplicationNetworkPolicies came with VPC CNI v1.21.0, and its version cannot be told: the aws-node image' },
+      { state: GateState.Met, clause: 'EKS Auto Mode runs VPC CNI itself' },
+    ]);
   });
 });

@@ -16,11 +16,14 @@ import { context, engine, namespace, node, pod, policy, snapshot } from '../fixt
 
 const web = pod('shop', 'web-1', { labels: { app: 'web' } });
 
-function awsNode(mode?: string): DaemonSet {
+const CNI_IMAGE = '602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni';
+
+function awsNode(mode?: string, image = `${CNI_IMAGE}:v1.21.1-eksbuild.1`): DaemonSet {
+  const env = mode ? [{ name: 'NETWORK_POLICY_ENFORCING_MODE', value: mode }] : [];
   return {
     kind: 'DaemonSet',
     metadata: { name: 'aws-node', namespace: 'kube-system' },
-    spec: { template: { spec: { containers: [{ name: 'aws-node', env: mode ? [{ name: 'NETWORK_POLICY_ENFORCING_MODE', value: mode }] : [] }] } } },
+    spec: { template: { spec: { containers: [{ name: 'aws-node', image, env }] } } },
   };
 }
 
@@ -72,7 +75,15 @@ describe('VPC CNI strict mode', () => {
 
     const { model } = context(snap, engine(Status.Pass, [EngineName.VpcCni]));
 
-    expect([ingressOf(model)?.isolated, model.defaultDenyEvidence]).toEqual([true, { enforcing_mode: 'strict', enforcing_mode_source: 'the vpc-cni add-on configuration' }]);
+    expect([ingressOf(model)?.isolated, model.defaultDenyEvidence]).toEqual([
+      true,
+      {
+        enforcing_mode: 'strict',
+        enforcing_mode_source: 'the vpc-cni add-on configuration',
+        strict_mode_in_force: true,
+        strict_mode_version: 'VPC CNI v1.19.0-eksbuild.1 (the vpc-cni add-on) is v1.17.1 or later',
+      },
+    ]);
   });
 });
 
@@ -92,6 +103,24 @@ describe('ApplicationNetworkPolicy', () => {
       'inert',
       expect.stringContaining('ApplicationNetworkPolicies are enforced only by'),
     ]);
+  });
+
+  it('counts only from VPC CNI v1.21.0, is unsure when the version cannot be read, and needs no version under EKS Auto Mode', () => {
+    const deny = { applicationNetworkPolicies: [anp('api', { podSelector: {}, policyTypes: ['Ingress' as const] })] };
+    const old = modelOf({ ...deny, daemonSets: [awsNode(undefined, `${CNI_IMAGE}:v1.20.9`)] });
+    const unread = modelOf({ ...deny, daemonSets: [awsNode(undefined, `${CNI_IMAGE}@sha256:0123abcd`)] });
+    const autoMode = context(
+      snapshot({ namespaces: [namespace('shop')], pods: [web], networkPolicies: [], daemonSets: [], ...deny }, { eks: { name: 'prod', computeConfig: { enabled: true } } }),
+      engine(Status.Pass, [EngineName.VpcCni]),
+    ).model;
+
+    expect([ingressOf(old), old.policies[0]?.enforcement]).toEqual([{ isolated: false, by: [] }, 'inert']);
+    expect([ingressOf(unread)?.isolated, ingressOf(unread)?.unknown, unread.policies[0]?.enforcement]).toEqual([
+      false,
+      expect.stringMatching(/^ApplicationNetworkPolicy shop\/api: ApplicationNetworkPolicies came with VPC CNI v1.21.0, and its version cannot be told/),
+      'unknown',
+    ]);
+    expect(ingressOf(autoMode)?.by).toEqual(['isolated by ApplicationNetworkPolicy shop/api']);
   });
 
   it('is a finding resource with its API group', () => {

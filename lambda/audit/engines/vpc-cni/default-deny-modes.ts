@@ -9,6 +9,8 @@ import { EngineName, type EngineVerdict } from '../engine-verdict.js';
 import { isAgentOf } from '../rule.js';
 import { vpcCniFacts, vpcCniRule } from './agent.js';
 import type { ClusterSnapshot, Node, Pod } from '../../snapshot.js';
+import { GateState, versionGate, type GateReading } from '../versions.js';
+import { STRICT_MODE_SINCE, VPC_CNI, vpcCniVersion } from './version.js';
 
 /** The node label that names an EKS Auto Mode node's NodeClass. */
 const NODE_CLASS_LABEL = 'eks.amazonaws.com/nodeclass';
@@ -36,25 +38,59 @@ export function vpcCniEnforcingMode(snapshot: ClusterSnapshot): EnforcingMode | 
   return mode === undefined ? undefined : { mode, source: 'the vpc-cni add-on configuration' };
 }
 
+/**
+ * Whether strict mode is in force by the VPC CNI's version, when the enforcing mode says strict; `undefined` when it
+ * does not (standard, or not set).
+ */
+export function strictModeGate(snapshot: ClusterSnapshot): GateReading | undefined {
+  if (vpcCniEnforcingMode(snapshot)?.mode !== STRICT) return undefined;
+  return versionGate(`strict mode (NETWORK_POLICY_ENFORCING_MODE=${STRICT})`, VPC_CNI, STRICT_MODE_SINCE, vpcCniVersion(snapshot));
+}
+
+/** The sentence an engine finding adds when strict mode is set but not (or not known to be) in force; empty otherwise. */
+export function strictModeNote(snapshot: ClusterSnapshot): string {
+  const gate = strictModeGate(snapshot);
+  if (gate === undefined || gate.state === GateState.Met) return '';
+  return gate.state === GateState.Below
+    ? ` Strict mode is not in force: ${gate.clause}.`
+    : ` Whether strict mode is in force cannot be told: ${gate.clause}.`;
+}
+
+/** A default deny whose being in force cannot be told: the clause it would add, and why it is not known. */
+export interface UnsureDefaultDeny {
+  clause: string;
+  reason: string;
+}
+
 /** The default-deny settings in force, for the model. */
 export interface DefaultDenyModes {
   /** The clause of the cluster-wide default deny (strict mode), when it is in force. */
   cluster?: string;
+  /** Strict mode when it is set but the VPC CNI's version cannot tell whether it is in force. */
+  unsure?: UnsureDefaultDeny;
   /** The clause of the default deny for `pod` (strict mode, or its node's NodeClass), when one is in force. */
   forPod(pod: Pod): string | undefined;
   evidence: Record<string, unknown>;
 }
 
+const STRICT_CLAUSE = 'denied by default: VPC CNI strict mode, no policy selects it';
+
 /** Reads the default-deny settings of `snapshot` that the enforcing engines honour. */
 export function defaultDenyModes(snapshot: ClusterSnapshot, engine: EngineVerdict): DefaultDenyModes {
   const vpcCni = engine.enforcing.includes(EngineName.VpcCni);
   const enforcingMode = vpcCniEnforcingMode(snapshot);
-  const strict = vpcCni && enforcingMode?.mode === STRICT ? 'denied by default: VPC CNI strict mode, no policy selects it' : undefined;
+  const gate = vpcCni ? strictModeGate(snapshot) : undefined;
+  const strict = gate?.state === GateState.Met ? STRICT_CLAUSE : undefined;
   const nodeClassOf = vpcCni && eksAutoMode(snapshot) ? denyingNodeClasses(snapshot) : () => undefined;
   return {
     ...(strict ? { cluster: strict } : {}),
+    ...(gate?.state === GateState.Unknown ? { unsure: { clause: STRICT_CLAUSE, reason: gate.clause } } : {}),
     forPod: (pod) => strict ?? nodeClassOf(pod),
-    evidence: { enforcing_mode: enforcingMode?.mode ?? null, ...(enforcingMode ? { enforcing_mode_source: enforcingMode.source } : {}) },
+    evidence: {
+      enforcing_mode: enforcingMode?.mode ?? null,
+      ...(enforcingMode ? { enforcing_mode_source: enforcingMode.source } : {}),
+      ...(gate ? { strict_mode_in_force: gate.state === GateState.Unknown ? null : gate.state === GateState.Met, strict_mode_version: gate.clause } : {}),
+    },
   };
 }
 
