@@ -12,6 +12,7 @@ import { AuditorFunction } from './auditor-function.js';
 import { ClusterAccess } from './cluster-access.js';
 import { FindingsAthena } from './findings-athena.js';
 import { FindingsStore } from './findings-store.js';
+import { TELEMETRY } from './telemetry.js';
 import type { AuditorSettings } from './settings.js';
 
 /** A stack's usual properties plus the validated settings. */
@@ -66,6 +67,7 @@ export class AuditorStack extends Stack {
       staleness: settings.staleness,
       topic: this.alerting.topic,
       securityHub: settings.securityHub,
+      service: TELEMETRY.serviceName,
     });
     this.access = new ClusterAccess(this, 'ClusterAccess', {
       role: this.auditor.role,

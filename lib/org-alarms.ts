@@ -1,7 +1,8 @@
 /**
  * The alarms that say the organization auditor itself is unwell, notifying the alert topic: a run's execution failed,
- * timed out or was aborted; a scheduled start failed for good (its event is in the dead-letter queue); or no run
- * succeeded within twice the schedule interval.
+ * timed out or was aborted; a scheduled start failed for good (its event is in the dead-letter queue); no run
+ * stored every cluster's findings within twice the schedule interval (the report's SuccessfulRuns metric); or a run's
+ * alert could not be delivered (the report's AlertFailures metric).
  */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,6 +11,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RunMetric } from '../lambda/live/run-metrics.js';
+import { failureCountAlarm, staleRunsAlarm } from './run-alarms.js';
 import type { StalenessWindow } from './staleness-window.js';
 
 /** What the alarms watch and whom they tell. */
@@ -18,15 +21,18 @@ export interface OrgAlarmsProps {
   startDeadLetterQueue: IQueue;
   staleness: StalenessWindow;
   topic: ITopic;
+  /** The `service` dimension of the functions' metrics. */
+  service: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** The three alarms, each with the alert topic as its alarm action. */
+/** The four alarms, each with the alert topic as its alarm action. */
 export class OrgAlarms extends Construct {
   readonly failedRuns: Alarm;
   readonly deadLetters: Alarm;
   readonly stale: Alarm;
+  readonly alertDelivery: Alarm;
 
   constructor(scope: Construct, id: string, props: OrgAlarmsProps) {
     super(scope, id);
@@ -55,18 +61,22 @@ export class OrgAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const { periodMinutes, evaluationPeriods } = props.staleness;
-    this.stale = new Alarm(this, 'Stale', {
-      alarmDescription: 'No organization run of the EKS network-policy auditor succeeded within twice its schedule interval',
-      metric: stateMachine.metricSucceeded({ statistic: Stats.SUM, period: Duration.minutes(periodMinutes) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      // No data is exactly the failure this alarm exists for.
-      treatMissingData: TreatMissingData.BREACHING,
-    });
+    // The report emits SuccessfulRuns once it has read every planned cluster's stored findings back.
+    this.stale = staleRunsAlarm(
+      this,
+      'Stale',
+      'No organization run of the EKS network-policy auditor stored the findings of every cluster within twice its schedule interval',
+      props.service,
+      props.staleness,
+    );
+    this.alertDelivery = failureCountAlarm(
+      this,
+      'AlertDelivery',
+      "An organization run of the EKS network-policy auditor could not publish its alert (its findings are stored; see the report function's log group for 'alert not sent')",
+      props.service,
+      RunMetric.AlertFailures,
+    );
     const notify = new SnsAction(props.topic);
-    for (const alarm of [this.failedRuns, this.deadLetters, this.stale]) alarm.addAlarmAction(notify);
+    for (const alarm of [this.failedRuns, this.deadLetters, this.stale, this.alertDelivery]) alarm.addAlarmAction(notify);
   }
 }

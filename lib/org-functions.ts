@@ -2,6 +2,8 @@
  * The organization mode's functions, each with its own role and log group: `start` (the schedule's target, which
  * starts the run's execution), `plan`, `auditBatch` and `recordFailure` (the Distributed Map's child and its Catch),
  * and `report`. Only `plan` and `auditBatch` may assume the member role, so the member role trusts exactly those two.
+ * The batches store as the single-account function does (each cluster's state object, its previous findings, the
+ * suppressions), so they read and write what it reads and writes.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
@@ -16,7 +18,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_RUNS_PREFIX, ORG_ENV } from '../lambda/org/org-config.js';
 import { TOPIC_KEY_ACTIONS } from './alerting.js';
-import { organizationEnvironment } from './auditor-environment.js';
+import { STATE_PREFIX } from '../lambda/report/run-state.js';
+import { BUNDLED_SUPPRESSIONS, organizationEnvironment } from './auditor-environment.js';
 import { bundledFunction } from './bundled-function.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import { ORG_HANDLER_ENTRY } from './handler-bundle.js';
@@ -74,12 +77,23 @@ export class OrgFunctions extends Construct {
       ...(organization.organizationId ? { conditions: { StringEquals: { 'aws:ResourceOrgID': organization.organizationId } } } : {}),
     });
     const writeFindings = new PolicyStatement({ sid: 'WriteFindings', actions: ['s3:PutObject'], resources: [findingObjects] });
+    const stateObjects = bucket.arnForObjects(`${STATE_PREFIX}/*`);
+    const suppressionsObject = settings.suppressionsKey ? [bucket.arnForObjects(settings.suppressionsKey)] : [];
+    // A batch stores as the single-account function does: each cluster's previous run (state object, then findings)
+    // read, its findings and new state written, the suppressions object read.
+    const storeWithHistory = [
+      new PolicyStatement({ sid: 'WriteFindings', actions: ['s3:PutObject'], resources: [findingObjects, stateObjects] }),
+      new PolicyStatement({ sid: 'ReadHistory', actions: ['s3:GetObject'], resources: [findingObjects, stateObjects, ...suppressionsObject] }),
+      tellMissingObjects(bucket),
+    ];
+    // The bundled suppressions file, in the functions that apply them (the batches) and report on them (the report).
+    const files = settings.suppressionsFile ? { [BUNDLED_SUPPRESSIONS]: settings.suppressionsFile } : {};
 
-    const make = (name: string, handler: string, description: string, statements: PolicyStatement[], timeout: Duration, memorySize = 512) => {
+    const make = (name: string, handler: string, description: string, statements: PolicyStatement[], timeout: Duration, memorySize = 512, bundled = {}) => {
       const role = new Role(this, `${name}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description });
       for (const statement of statements) role.addToPrincipalPolicy(statement);
       const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-      const fn = bundledFunction(this, name, { entry: ORG_HANDLER_ENTRY, handler, description, role, logGroup, environment, timeout, memorySize });
+      const fn = bundledFunction(this, name, { entry: ORG_HANDLER_ENTRY, handler, description, role, logGroup, environment, timeout, memorySize, files: bundled });
       logGroup.grantWrite(role);
       return fn;
     };
@@ -109,15 +123,16 @@ export class OrgFunctions extends Construct {
       'AuditBatch',
       'auditBatch',
       'EKS network-policy auditor: audits a batch of clusters through their accounts\' member roles',
-      [assumeMemberRole, writeFindings],
+      [assumeMemberRole, ...storeWithHistory],
       Duration.seconds(settings.timeoutSeconds),
       settings.memorySize,
+      files,
     );
     this.recordFailure = make(
       'RecordFailure',
       'recordFailure',
       'EKS network-policy auditor: stores UNKNOWN findings for the clusters of a failed batch',
-      [writeFindings],
+      storeWithHistory,
       Duration.minutes(2),
       256,
     );
@@ -126,12 +141,14 @@ export class OrgFunctions extends Construct {
       'report',
       'EKS network-policy auditor: sends the organization run\'s alert from its stored results',
       [
-        new PolicyStatement({ sid: 'ReadRun', actions: ['s3:GetObject'], resources: [runObjects, findingObjects] }),
+        new PolicyStatement({ sid: 'ReadRun', actions: ['s3:GetObject'], resources: [runObjects, findingObjects, ...suppressionsObject] }),
+        tellMissingObjects(bucket),
         new PolicyStatement({ sid: 'PublishAlert', actions: ['sns:Publish'], resources: [props.topic.topicArn] }),
         new PolicyStatement({ sid: 'EncryptAlert', actions: [...TOPIC_KEY_ACTIONS], resources: [props.topicKey.keyArn] }),
       ],
       STEP_TIMEOUT,
       2048,
+      files,
     );
     this.memberRoleCallers = [this.plan.role as IRole, this.auditBatch.role as IRole];
 
@@ -141,5 +158,11 @@ export class OrgFunctions extends Construct {
     wildcard(memberRoles, `Only the member role (${organization.memberRoleName}) of each account, which trusts only the plan and audit roles.`);
     wildcard(findingObjects, 'Object keys carry the run id, account, region and cluster; writes are limited to the findings prefix.');
     wildcard(runObjects, 'Each run writes and reads its plan under its own run id, within the runs prefix.');
+    wildcard(stateObjects, 'One state object per cluster, named after its account, region and name; limited to the state prefix.');
   }
+}
+
+/** Without it a missing object reads as 403, not 404: a cluster's first run (or an absent suppressions object) would look like a failure. */
+function tellMissingObjects(bucket: IBucket): PolicyStatement {
+  return new PolicyStatement({ sid: 'TellMissingObjects', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
 }

@@ -16,6 +16,7 @@ import { MemberRoleStackSet } from './member-role.js';
 import { OrgAlarms } from './org-alarms.js';
 import { OrgFunctions } from './org-functions.js';
 import { OrgStateMachine } from './org-state-machine.js';
+import { TELEMETRY } from './telemetry.js';
 import type { AuditorSettings, OrganizationSettings } from './settings.js';
 
 /** A stack's usual properties plus the validated settings, organization mode included. */
@@ -83,6 +84,7 @@ export class OrganizationStack extends Stack {
       startDeadLetterQueue: this.functions.startDeadLetterQueue,
       staleness: settings.staleness,
       topic: this.alerting.topic,
+      service: TELEMETRY.serviceName,
     });
 
     new CfnOutput(this, 'FindingsBucketName', { value: this.store.bucket.bucketName });

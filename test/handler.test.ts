@@ -161,6 +161,7 @@ describe('createHandler', () => {
       service: 'eks-netpol-auditor',
       ClustersAudited: 2,
       FailedClusters: 0,
+      StoreFailures: 0,
       FindingsPass: summary.findings.PASS,
       FindingsFail: 0,
       FindingsUnknown: 0,

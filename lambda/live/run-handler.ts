@@ -17,25 +17,12 @@ import { RUN_MARGIN_MS, type AuditDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 import { skippedWarning } from '../collect/kube-input.js';
+import { emitRunMetrics, RunMetric, type RunOutcome } from './run-metrics.js';
 import { runSuppressions } from './run-suppressions.js';
 import type { AsffFallback } from '../report/asff.js';
 import { recordedRunStart } from '../report/run-start.js';
 import { suppressionMatcher, suppressionWarnings } from '../lifecycle/suppressions.js';
 
-/** Metric names the handler emits (namespace and `service` dimension come from Powertools' environment). */
-export const RunMetric = {
-  ClustersAudited: 'ClustersAudited',
-  FailedClusters: 'FailedClusters',
-  FindingsPass: 'FindingsPass',
-  FindingsFail: 'FindingsFail',
-  FindingsUnknown: 'FindingsUnknown',
-  DurationMs: 'DurationMs',
-  /** 1 for a run whose findings were all stored; the stack's staleness alarm watches it. */
-  SuccessfulRuns: 'SuccessfulRuns',
-  AlertFailures: 'AlertFailures',
-  /** Findings Security Hub refused in a run; the stack's import alarm watches it. */
-  SecurityHubFailures: 'SecurityHubFailures',
-} as const;
 
 /** What the handler works with; every AWS client is created by the caller and reused across invocations. */
 export interface HandlerDependencies {
@@ -143,7 +130,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
       logger.error('audit failed', { reason: (error as Error).message });
       throw error;
     } finally {
-      emitRunMetrics(metrics, records, report, clock().getTime() - started.getTime());
+      emitRunMetrics(metrics, runOutcome(records, report, clock().getTime() - started.getTime()));
       logger.resetKeys();
     }
   };
@@ -189,16 +176,14 @@ function logClusterDone(logger: Logger, audit: ClusterAudit): void {
   }
 }
 
-/** The run's metrics, also for a run that failed part-way (what is unknown counts as 0; SuccessfulRuns is then 0). */
-function emitRunMetrics(metrics: Metrics, records: ClusterRecord[] | undefined, report: RunReport | undefined, durationMs: number): void {
-  const counts = report?.summary.findings ?? { PASS: 0, FAIL: 0, UNKNOWN: 0 };
-  const failed = report?.summary.failedClusters.length ?? records?.filter((record) => record.failure !== undefined).length ?? 0;
-  metrics.addMetric(RunMetric.ClustersAudited, MetricUnit.Count, records?.length ?? 0);
-  metrics.addMetric(RunMetric.FailedClusters, MetricUnit.Count, failed);
-  metrics.addMetric(RunMetric.FindingsPass, MetricUnit.Count, counts.PASS);
-  metrics.addMetric(RunMetric.FindingsFail, MetricUnit.Count, counts.FAIL);
-  metrics.addMetric(RunMetric.FindingsUnknown, MetricUnit.Count, counts.UNKNOWN);
-  metrics.addMetric(RunMetric.DurationMs, MetricUnit.Milliseconds, durationMs);
-  metrics.addMetric(RunMetric.SuccessfulRuns, MetricUnit.Count, report?.storeFailures.length === 0 ? 1 : 0);
-  metrics.publishStoredMetrics();
+/** What the run did, also when it failed part-way (what is unknown counts as 0, and the run as not completed). */
+function runOutcome(records: ClusterRecord[] | undefined, report: RunReport | undefined, durationMs: number): RunOutcome {
+  return {
+    clusters: records?.length ?? 0,
+    failedClusters: report?.summary.failedClusters.length ?? records?.filter((record) => record.failure !== undefined).length ?? 0,
+    storeFailures: report?.storeFailures.length ?? records?.filter((record) => record.storeFailure !== undefined).length ?? 0,
+    findings: report?.summary.findings ?? { PASS: 0, FAIL: 0, UNKNOWN: 0 },
+    durationMs,
+    completed: report !== undefined,
+  };
 }

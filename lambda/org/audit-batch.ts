@@ -1,16 +1,20 @@
 /**
  * One child execution of the Distributed Map: a small batch of clusters, each audited with the single-account
- * per-cluster audit (`auditEksCluster`) through the member role of its account, its findings stored at once. The
- * Catch of the batch hands a batch that failed for good to {@link createRecordFailureHandler}, which stores UNKNOWN
- * findings for each of its clusters instead: every planned cluster ends with stored findings.
+ * per-cluster audit (`auditEksCluster`) through the member role of its account, with the run's suppressions, then
+ * compared with its previous run and stored at once exactly as the single-account handler does (`storeCluster`: the
+ * cluster's state object, `change` and `first_seen`). The Catch of the batch hands a batch that failed for good to
+ * {@link createRecordFailureHandler}, which stores UNKNOWN findings for each of its clusters instead: every planned
+ * cluster ends with stored findings.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CheckId, type AuditOptions } from '../audit/finding.js';
 import type { ClusterIdentity } from '../audit/snapshot.js';
+import { suppressionMatcher, type SuppressionEntry } from '../lifecycle/suppressions.js';
+import { storeCluster, type ReportingEvents, type RunReporting } from '../live/audit-run.js';
 import { auditFault, auditUnreached, type ClusterAudit, type LiveAuditOptions } from '../live/cluster-audit.js';
 import { mapSettledWithLimit } from '../live/concurrency.js';
 import { auditEksCluster } from '../live/eks-cluster.js';
-import { storeFindings } from '../report/s3-store.js';
+import { runSuppressions } from '../live/run-suppressions.js';
 import type { MemberAccess } from './member-access.js';
 import { memberRoleArn, type OrgConfig } from './org-config.js';
 import { enrolMemberRole } from './self-enrolment.js';
@@ -23,6 +27,10 @@ export interface AuditBatchDependencies {
   s3: S3Client;
   /** Kubernetes collection tuning (tests, benchmarks). */
   collect?: LiveAuditOptions['collect'];
+  /** Told what went wrong while storing (a previous run not read, a state not written), for the logs. */
+  events?: ReportingEvents;
+  /** Told about a suppressions source that could not be used (the report names it in the alert too). */
+  suppressionsFailed?(reason: string): void;
 }
 
 /** The batch's input is not what the Distributed Map sends; the message says what is wrong. */
@@ -31,15 +39,18 @@ export class BatchInputError extends Error {
 }
 
 /**
- * The audit handler: audits the batch's clusters (at most the configured concurrency at once; the list is
- * interleaved by account, so they belong to different accounts), stores each one's findings and returns where they
- * are. A cluster whose audit throws gets UNKNOWN findings; a store that fails throws, so the state's Retry (and then
- * its Catch) deal with the whole batch.
+ * The audit handler: reads the run's suppressions (the file deployed with the function and the optional bucket
+ * object, as the single-account handler does), audits the batch's clusters (at most the configured concurrency at
+ * once; the list is interleaved by account, so they belong to different accounts), stores each one's findings with
+ * its changes since its previous run, and returns where they are. A cluster whose audit throws gets UNKNOWN findings;
+ * a store that fails throws, so the state's Retry (and then its Catch) deal with the whole batch.
  */
 export function createAuditBatchHandler(deps: AuditBatchDependencies): (event: unknown) => Promise<BatchResult> {
   return async (event) => {
     const batch = clusterBatch(event);
-    const options = auditOptions(deps, batch.BatchInput);
+    const suppressions = await runSuppressions(deps.config, deps.s3);
+    for (const problem of suppressions.problems) deps.suppressionsFailed?.(problem);
+    const options = auditOptions(deps, batch.BatchInput, suppressions.entries);
     const settled = await mapSettledWithLimit(batch.Items, deps.config.concurrency, async (item) =>
       storeAudit(deps, item, await auditItem(deps, item, options)),
     );
@@ -93,8 +104,14 @@ async function auditItem(deps: AuditBatchDependencies, item: ClusterItem, option
   ).catch((error: unknown) => auditFault(cluster, error, options));
 }
 
+/**
+ * Stores the cluster's findings as the single-account run does (compared with its previous run, its state object
+ * moved on); a store that failed throws, for the state's Retry and Catch.
+ */
 async function storeAudit(deps: AuditBatchDependencies, item: ClusterItem, audit: ClusterAudit): Promise<ClusterResult> {
-  const [key] = await storeFindings(deps.s3, { bucket: deps.config.bucket, prefix: deps.config.prefix }, audit.findings);
+  const record = await storeCluster(audit, batchReporting(deps), deps.events);
+  if (record.storeFailure !== undefined) throw new Error(record.storeFailure);
+  const [key] = record.keys;
   const control = audit.findings.find((finding) => finding.check_id === CheckId.Control)?.status;
   return {
     ...item,
@@ -104,8 +121,20 @@ async function storeAudit(deps: AuditBatchDependencies, item: ClusterItem, audit
   };
 }
 
-function auditOptions(deps: AuditBatchDependencies, context: BatchContext): LiveAuditOptions {
-  const options: AuditOptions = { runId: context.runId, observedAt: new Date(context.observedAt), excludedNamespaces: deps.config.excludedNamespaces };
+/** Where a batch stores: the findings store only (the report alerts once for the run; no Security Hub in organization mode). */
+function batchReporting(deps: AuditBatchDependencies): RunReporting {
+  const { config } = deps;
+  return { s3: deps.s3, store: { bucket: config.bucket, prefix: config.prefix }, threshold: config.alertThreshold, alertOn: config.alertOn };
+}
+
+function auditOptions(deps: AuditBatchDependencies, context: BatchContext, suppressions: readonly SuppressionEntry[] = []): LiveAuditOptions {
+  const observedAt = new Date(context.observedAt);
+  const options: AuditOptions = {
+    runId: context.runId,
+    observedAt,
+    excludedNamespaces: deps.config.excludedNamespaces,
+    ...(suppressions.length > 0 ? { suppress: suppressionMatcher(suppressions, observedAt) } : {}),
+  };
   return { ...options, collect: { maxBodyBytes: deps.config.maxBodyBytes, ...deps.collect } };
 }
 

@@ -4,7 +4,7 @@ import { ENV } from '../../lambda/config.js';
 import { FINDINGS_COLUMNS, SAVED_QUERIES } from '../../lambda/report/athena.js';
 import { FINDINGS_PREFIX, findingsObjectKey, partitionDate } from '../../lambda/report/store-layout.js';
 import type { AuditorStack } from '../../lib/auditor-stack.js';
-import { RunMetric } from '../../lambda/live/run-handler.js';
+import { RunMetric } from '../../lambda/live/run-metrics.js';
 import { logicalId, synthAuditor, TEST_ENV } from './support/auditor-app.js';
 
 const ACCOUNT = TEST_ENV.account;

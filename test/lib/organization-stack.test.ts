@@ -4,6 +4,7 @@
  * and the schedule starting one execution per run.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { RunMetric } from '../../lambda/live/run-metrics.js';
 import { ORGANIZATION_STACK_NAME, STACK_NAME, buildAuditorApp } from '../../lib/auditor-app.js';
 import { AuditorStack } from '../../lib/auditor-stack.js';
 import { EKS_READ_ACTIONS } from '../../lib/auditor-permissions.js';
@@ -161,6 +162,57 @@ describe('organization mode', () => {
     expect(JSON.stringify(assume.Resource)).toContain(':iam::*:role/netpol-reader');
     expect(assume.Condition).toBeUndefined();
     renamed.hasResourceProperties('AWS::CloudFormation::StackSet', { TemplateBody: Match.anyValue(), StackSetName: 'netpol-reader-role' });
+  });
+
+  it('lets the batches keep each cluster history as the single-account function does, and read the suppressions object', () => {
+    // Prepare
+    const { stack: withKey, template: keyed } = synthOrganization({ suppressionsKey: 'config/suppressions.yaml' });
+    const bucket = logicalId(withKey, withKey.store.bucket);
+    const objects = (path: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, path]] });
+    const ofRole = (fn: { role?: unknown }) =>
+      statementsOf(keyed)
+        .filter(({ policy }) => (keyed.findResources('AWS::IAM::Policy')[policy]!.Properties.Roles as Array<{ Ref: string }>)[0]!.Ref === logicalId(withKey, fn.role as never))
+        .map(({ statement }) => statement);
+
+    // Act
+    const batch = ofRole(withKey.functions.auditBatch);
+    const report = ofRole(withKey.functions.report);
+
+    // Assess
+    expect(batch).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 's3:PutObject', Resource: [objects('/findings/*'), objects('/state/*')] }),
+        expect.objectContaining({ Action: 's3:GetObject', Resource: [objects('/findings/*'), objects('/state/*'), objects('/config/suppressions.yaml')] }),
+        expect.objectContaining({ Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucket, 'Arn'] } }),
+      ]),
+    );
+    expect(ofRole(withKey.functions.recordFailure)).toEqual(expect.arrayContaining([expect.objectContaining({ Action: 's3:PutObject', Resource: [objects('/findings/*'), objects('/state/*')] })]));
+    expect(report).toEqual(expect.arrayContaining([expect.objectContaining({ Action: 's3:GetObject', Resource: expect.arrayContaining([objects('/config/suppressions.yaml')]) })]));
+    keyed.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.auditBatch',
+      Environment: { Variables: Match.objectLike({ SUPPRESSIONS_FILE: 'suppressions.yaml', SUPPRESSIONS_KEY: 'config/suppressions.yaml', ALERT_ON: 'new' }) },
+    });
+  });
+
+  it('alarms on the run metrics the report emits: no successful run within the window, an alert not delivered', () => {
+    // Act
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((resource) => resource.Properties);
+    const byMetric = (name: string) => alarms.find((alarm) => alarm.MetricName === name);
+
+    // Assess
+    expect(byMetric(RunMetric.SuccessfulRuns)).toMatchObject({
+      Namespace: 'EksNetpolAuditor',
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(byMetric(RunMetric.AlertFailures)).toMatchObject({
+      Namespace: 'EksNetpolAuditor',
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarms).toHaveLength(4);
   });
 
   it('starts one execution per scheduled event through the start function, named after the run', () => {

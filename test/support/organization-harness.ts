@@ -13,7 +13,7 @@ import { createAuditBatchHandler, createRecordFailureHandler } from '../../lambd
 import { memberAccess } from '../../lambda/org/member-access.js';
 import { loadOrgConfig, memberRoleArn, type OrgConfig } from '../../lambda/org/org-config.js';
 import { createPlanHandler } from '../../lambda/org/plan.js';
-import { createReportHandler } from '../../lambda/org/report.js';
+import { createReportHandler, type ReportDependencies } from '../../lambda/org/report.js';
 import { ORG_STATES } from '../../lib/org-state-machine.js';
 import { TEST_ENV, logicalId, synthOrganization } from '../lib/support/auditor-app.js';
 import { resolvedDefinition, type AslDefinition, type LambdaHandler } from './local-state-machine.js';
@@ -35,12 +35,16 @@ export function organizationConfig(bucket: string, env: Record<string, string> =
   return loadOrgConfig({ FINDINGS_BUCKET: bucket, ALERT_TOPIC_ARN: TOPIC_ARN, AWS_REGION: TEST_ENV.region, ...env });
 }
 
-/** The real handlers by state name, over local clients; `collect` tunes collection (the defaults: production's). */
+/**
+ * The real handlers by state name, over local clients; `collect` tunes collection (the defaults: production's),
+ * `report` adds to the report's dependencies (its metrics, its clock).
+ */
 export function organizationHandlers(
   config: OrgConfig,
   s3: S3Client,
   sns?: SNSClient,
   collect: LiveAuditOptions['collect'] = {},
+  report: Pick<ReportDependencies, 'metrics' | 'clock'> = {},
 ): Record<string, LambdaHandler> {
   const access = memberAccess({
     sts: new STSClient({ region: TEST_ENV.region, credentials: LOCAL_CREDENTIALS }),
@@ -57,6 +61,6 @@ export function organizationHandlers(
     }),
     [ORG_STATES.auditBatch]: createAuditBatchHandler(batchDeps),
     [ORG_STATES.recordFailure]: createRecordFailureHandler(batchDeps),
-    [ORG_STATES.report]: createReportHandler({ config, s3, ...(sns ? { sns } : {}) }),
+    [ORG_STATES.report]: createReportHandler({ config, s3, ...(sns ? { sns } : {}), ...report }),
   };
 }
