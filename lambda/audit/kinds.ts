@@ -51,6 +51,10 @@ export const KINDS = [
   { bucket: 'policyEndpoints', kind: 'PolicyEndpoint', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'policyendpoints', namespaced: true, label: 'PolicyEndpoints', builtIn: false, mayBeEmpty: false },
   { bucket: 'clusterPolicyEndpoints', kind: 'ClusterPolicyEndpoint', group: 'networking.k8s.aws', versions: ['v1alpha1'], plural: 'clusterpolicyendpoints', namespaced: false, label: 'ClusterPolicyEndpoints', builtIn: false, mayBeEmpty: false },
   { bucket: 'nodeClasses', kind: 'NodeClass', group: 'eks.amazonaws.com', versions: ['v1'], plural: 'nodeclasses', namespaced: false, label: 'NodeClasses', builtIn: false, mayBeEmpty: false },
+  // Cilium (POLICY-APIS.md §3): its own policies, and the per-pod endpoints whose status shows what it enforces.
+  { bucket: 'ciliumNetworkPolicies', kind: 'CiliumNetworkPolicy', group: 'cilium.io', versions: ['v2'], plural: 'ciliumnetworkpolicies', namespaced: true, label: 'CiliumNetworkPolicies', builtIn: false, mayBeEmpty: false },
+  { bucket: 'ciliumClusterwideNetworkPolicies', kind: 'CiliumClusterwideNetworkPolicy', group: 'cilium.io', versions: ['v2'], plural: 'ciliumclusterwidenetworkpolicies', namespaced: false, label: 'CiliumClusterwideNetworkPolicies', builtIn: false, mayBeEmpty: false },
+  { bucket: 'ciliumEndpoints', kind: 'CiliumEndpoint', group: 'cilium.io', versions: ['v2'], plural: 'ciliumendpoints', namespaced: true, label: 'CiliumEndpoints', builtIn: false, mayBeEmpty: false },
 ] as const satisfies readonly KindSpec[];
 
 /** One row of {@link KINDS}, with its literal bucket name. */

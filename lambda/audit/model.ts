@@ -12,8 +12,18 @@ import { kindOfBucket } from './kinds.js';
 import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
 import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
 import { POLICY_APIS } from './isolation/apis.js';
-import { decideNamespaceUnsure, decideUnsure, type AppliedTierRule, type Isolation, type NamespaceIsolation } from './isolation/decision.js';
-import { defaultDenyModes, type DefaultDenyModes } from './engines/vpc-cni/default-deny-modes.js';
+import { ciliumDefaultDeny } from './isolation/cilium/default-deny.js';
+import { ciliumEndpointReview, type EndpointReview } from './isolation/cilium/endpoints.js';
+import {
+  decideNamespaceUnsure,
+  decideUnsure,
+  type Applicable,
+  type AppliedTierRule,
+  type DefaultDeny,
+  type Isolation,
+  type NamespaceIsolation,
+} from './isolation/decision.js';
+import { defaultDenyModes } from './engines/vpc-cni/default-deny-modes.js';
 import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
 import { enforcementOf } from './isolation/enforcement.js';
 import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';
@@ -37,10 +47,15 @@ export interface AuditModel {
   policiesByNamespace: Map<string, PolicyView[]>;
   /** Every policy: the namespaced ones of audited namespaces, then the cluster-scoped ones. */
   policies: PolicyView[];
-  /** The namespace policies selecting each running non-host-network pod, counted or not (absent: none selects it). */
+  /**
+   * The policies selecting each running non-host-network pod by selector, counted or not (absent: none selects it):
+   * the namespace policies, and the cluster-scoped ones that isolate by selection (CiliumClusterwideNetworkPolicy).
+   */
   policiesSelecting: Map<Pod, PolicyView[]>;
   /** The policies of any scope that select each running non-host-network pod but do not count (see `counts`). */
   uncountedSelecting: Map<Pod, PolicyView[]>;
+  /** The directions a policy selecting `pod` isolates for it (a Cilium policy's rules may differ per pod). */
+  isolatesPod(view: PolicyView, pod: Pod): readonly PolicyType[];
   /** The isolation of each running non-host-network pod of an audited namespace. */
   isolation: Map<Pod, PodIsolation>;
   /** The isolation of each audited namespace (and of each namespace with running pods). */
@@ -107,6 +122,8 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const namespaces = [...namespaceObjects.keys()].filter((name) => !excluded.has(name)).sort();
   // Cluster-scoped policies reach pods through their namespace: every audited namespace, read or known from its pods.
   const reachable = [...new Set([...namespaces, ...podsByNamespace.keys()])].sort();
+  const labelsByNamespace = new Map(reachable.map((name) => [name, namespaceLabels(name, namespaceObjects.get(name))]));
+  const labelsOf = (name: string) => labelsByNamespace.get(name) ?? namespaceLabels(name, namespaceObjects.get(name));
 
   const policiesByNamespace = new Map<string, PolicyView[]>();
   const clusterPolicies: PolicyView[] = [];
@@ -114,13 +131,16 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const uncountedSelecting = new Map<Pod, PolicyView[]>();
   const tierRulesOf = new Map<Pod, AppliedTierRule[]>();
   const namespaceTierRules = new Map<string, AppliedTierRule[]>();
+  // Cluster-scoped policies that isolate by selection (CiliumClusterwideNetworkPolicy), per namespace they isolate in.
+  const namespaceClusterPolicies = new Map<string, PolicyView[]>();
   for (const api of POLICY_APIS) {
     const objects = [...(kube[api.bucket] ?? [])].sort(byName) as KubeObject[];
     if (kindOfBucket(api.bucket).namespaced) {
       for (const object of objects.filter(audited)) {
         const facts = api.read(object as never);
         const pods = podsByNamespace.get(namespaceOf(object)) ?? [];
-        const view = viewPolicy(api, object, facts, pods.filter((pod) => facts.subject.selectsPod(pod)), context);
+        const labels = labelsOf(namespaceOf(object));
+        const view = viewPolicy(api, object, facts, pods.filter((pod) => facts.subject.selectsPod(pod, labels)), context);
         push(policiesByNamespace, namespaceOf(object), view);
         for (const pod of view.selected) push(policiesSelecting, pod, view);
         if (!view.counts) for (const pod of view.selected) push(uncountedSelecting, pod, view);
@@ -129,10 +149,16 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     }
     for (const object of objects) {
       const facts = api.read(object as never);
-      const applied = reachable.filter((name) => facts.subject.selectsNamespace(namespaceLabels(name, namespaceObjects.get(name))));
-      const matched = applied.flatMap((name) => (podsByNamespace.get(name) ?? []).filter((pod) => facts.subject.selectsPod(pod)));
+      const applied = reachable.filter((name) => facts.subject.selectsNamespace(labelsOf(name)));
+      const matched = applied.flatMap((name) => (podsByNamespace.get(name) ?? []).filter((pod) => facts.subject.selectsPod(pod, labelsOf(name))));
       const view = viewPolicy(api, object, facts, matched, context);
       clusterPolicies.push(view);
+      if (facts.isolates.length > 0) {
+        for (const pod of view.selected) push(policiesSelecting, pod, view);
+        // It counts for a namespace where it selects every pod, or some running one.
+        const isolatedIn = view.subject.everyPod ? applied : distinctNamespaces(view.selected);
+        if (view.counts || isUnsure(view)) for (const name of isolatedIn) push(namespaceClusterPolicies, name, view);
+      }
       if (!view.counts) {
         for (const pod of view.selected) push(uncountedSelecting, pod, view);
         // An unsure policy's rules are kept: decisions they would change become unknown (isolation/decision.ts).
@@ -146,7 +172,9 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     }
   }
 
-  const modes = defaultDenyModes(snapshot, engine);
+  const modes = defaultDenies(snapshot, engine);
+  const review = ciliumEndpointReview(kube, snapshot.servedKinds, engine);
+  const isolatesPod = (view: PolicyView, pod: Pod) => view.isolatesPod?.(pod, labelsOf(namespaceOf(pod))) ?? view.isolates;
   return {
     cluster: clusterResource(snapshot),
     namespaces,
@@ -155,9 +183,19 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     policies: [...[...policiesByNamespace.values()].flat(), ...clusterPolicies],
     policiesSelecting,
     uncountedSelecting,
-    isolation: podIsolation(runningPods, policiesSelecting, (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])], modes),
+    isolatesPod,
+    isolation: podIsolation(runningPods, {
+      policiesSelecting,
+      isolatesPod,
+      tierRulesOf: (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])],
+      modes,
+      review,
+    }),
     namespaceIsolation: new Map(
-      reachable.map((name) => [name, namespaceIsolation(policiesByNamespace.get(name) ?? [], namespaceTierRules.get(name) ?? [], modes)]),
+      reachable.map((name) => [
+        name,
+        namespaceIsolation([...(policiesByNamespace.get(name) ?? []), ...(namespaceClusterPolicies.get(name) ?? [])], namespaceTierRules.get(name) ?? [], modes),
+      ]),
     ),
     workloads: groupWorkloads(runningPods, kube),
     defaultDenyEvidence: modes.evidence,
@@ -174,26 +212,58 @@ function unsureReason(clauses: readonly string[]): string | undefined {
   return clauses.length > 0 ? clauses.join('; ') : undefined;
 }
 
-function podIsolation(
-  pods: readonly Pod[],
-  policiesSelecting: ReadonlyMap<Pod, PolicyView[]>,
-  tierRulesOf: (pod: Pod) => AppliedTierRule[],
-  modes: DefaultDenyModes,
-): Map<Pod, PodIsolation> {
+/** The namespaces of `pods`, each once. */
+function distinctNamespaces(pods: readonly Pod[]): string[] {
+  return [...new Set(pods.map(namespaceOf))];
+}
+
+/** The default-deny settings in force: Cilium's `always` holds whatever selects a pod; the VPC CNI's are lifted by selection. */
+interface DefaultDenies {
+  cluster?: DefaultDeny;
+  /** Strict mode when it is set but the VPC CNI's version cannot tell whether it is in force. */
+  unsure?: { defaultDeny: DefaultDeny; reason: string };
+  forPod(pod: Pod): DefaultDeny | undefined;
+  evidence: Record<string, unknown>;
+}
+
+function defaultDenies(snapshot: ClusterSnapshot, engine: EngineVerdict): DefaultDenies {
+  const vpcCni = defaultDenyModes(snapshot, engine);
+  const cilium = ciliumDefaultDeny(snapshot, engine);
+  const lifted = (clause: string | undefined): DefaultDeny | undefined => (clause === undefined ? undefined : { clause, liftedBySelection: true });
+  const cluster = cilium.defaultDeny ?? lifted(vpcCni.cluster);
+  return {
+    ...(cluster ? { cluster } : {}),
+    ...(vpcCni.unsure ? { unsure: { defaultDeny: { clause: vpcCni.unsure.clause, liftedBySelection: true }, reason: vpcCni.unsure.reason } } : {}),
+    forPod: (pod) => cilium.defaultDeny ?? lifted(vpcCni.forPod(pod)),
+    evidence: { ...vpcCni.evidence, ...cilium.evidence },
+  };
+}
+
+/** What the per-pod decision reads besides the pod. */
+interface PodContext {
+  policiesSelecting: ReadonlyMap<Pod, PolicyView[]>;
+  tierRulesOf: (pod: Pod) => AppliedTierRule[];
+  isolatesPod: (view: PolicyView, pod: Pod) => readonly PolicyType[];
+  modes: DefaultDenies;
+  review: EndpointReview;
+}
+
+function podIsolation(pods: readonly Pod[], context: PodContext): Map<Pod, PodIsolation> {
   const isolation = new Map<Pod, PodIsolation>();
   for (const pod of pods) {
     if (usesHostNetwork(pod)) continue;
-    const selecting = policiesSelecting.get(pod) ?? [];
-    const tierRules = tierRulesOf(pod);
-    const defaultDeny = modes.forPod(pod);
-    const sure = { selecting: selecting.filter((view) => view.counts), tierRules: tierRules.filter(({ view }) => view.counts), defaultDeny };
-    const strict = defaultDeny === undefined ? modes.unsure : undefined;
+    const selecting = context.policiesSelecting.get(pod) ?? [];
+    const tierRules = context.tierRulesOf(pod);
+    const defaultDeny = context.modes.forPod(pod);
+    const directionsOf = (view: PolicyView) => context.isolatesPod(view, pod);
+    const sure: Applicable = { selecting: selecting.filter((view) => view.counts), directionsOf, tierRules: tierRules.filter(({ view }) => view.counts), defaultDeny };
+    const strict = defaultDeny === undefined ? context.modes.unsure : undefined;
     const reason = unsureReason([...unsureClauses([...selecting, ...tierRules.map(({ view }) => view)]), ...(strict ? [strict.reason] : [])]);
     const unsure = reason === undefined ? undefined : {
-      inputs: { selecting: selecting.filter((view) => view.counts || isUnsure(view)), tierRules, defaultDeny: defaultDeny ?? strict?.clause },
+      inputs: { selecting: selecting.filter((view) => view.counts || isUnsure(view)), directionsOf, tierRules, defaultDeny: defaultDeny ?? strict?.defaultDeny },
       reason,
     };
-    const [ingress, egress] = DIRECTIONS.map((direction) => decideUnsure(direction, sure, unsure));
+    const [ingress, egress] = DIRECTIONS.map((direction) => context.review(pod, direction, decideUnsure(direction, sure, unsure)));
     isolation.set(pod, { Ingress: ingress, Egress: egress });
   }
   return isolation;
@@ -202,13 +272,13 @@ function podIsolation(
 function namespaceIsolation(
   views: readonly PolicyView[],
   tierRules: readonly AppliedTierRule[],
-  modes: DefaultDenyModes,
+  modes: DefaultDenies,
 ): Record<PolicyType, NamespaceIsolation> {
   const sure = { policies: views.filter((view) => view.counts), tierRules: tierRules.filter(({ view }) => view.counts), defaultDeny: modes.cluster };
   const strict = modes.cluster === undefined ? modes.unsure : undefined;
   const reason = unsureReason([...unsureClauses([...views, ...tierRules.map(({ view }) => view)]), ...(strict ? [strict.reason] : [])]);
   const unsure = reason === undefined ? undefined : {
-    inputs: { policies: views.filter((view) => view.counts || isUnsure(view)), tierRules, defaultDeny: modes.cluster ?? strict?.clause },
+    inputs: { policies: views.filter((view) => view.counts || isUnsure(view)), tierRules, defaultDeny: modes.cluster ?? strict?.defaultDeny },
     reason,
   };
   const [ingress, egress] = DIRECTIONS.map((direction) => decideNamespaceUnsure(direction, sure, unsure));

@@ -60,6 +60,7 @@ export interface Container {
 
 export interface PodSpec {
   nodeName?: string;
+  serviceAccountName?: string;
   hostNetwork?: boolean;
   schedulerName?: string;
   nodeSelector?: Record<string, string>;
@@ -177,6 +178,67 @@ export interface NodeClass extends KubeObject {
   spec?: { networkPolicy?: string };
 }
 
+/** A Cilium label selector: a LabelSelector whose keys may carry a source prefix (`k8s:app`, `any:app`, `reserved:host`). */
+export type CiliumSelector = LabelSelector;
+
+/** A port of a Cilium rule's `toPorts[].ports[]`: the port is a string (`"80"`, a named port), `"0"` or absent for all. */
+export interface CiliumPort {
+  port?: string;
+  endPort?: number;
+  protocol?: string;
+}
+
+/** The peers and ports of one entry of a Cilium rule's direction section (`ingress[]`, `egressDeny[]`, …). */
+export interface CiliumRuleEntry {
+  fromEndpoints?: CiliumSelector[];
+  toEndpoints?: CiliumSelector[];
+  fromEntities?: string[];
+  toEntities?: string[];
+  fromCIDR?: string[];
+  toCIDR?: string[];
+  fromCIDRSet?: Array<{ cidr?: string }>;
+  toCIDRSet?: Array<{ cidr?: string }>;
+  toPorts?: Array<{ ports?: CiliumPort[] }>;
+}
+
+/** One Cilium policy rule (`pkg/policy/api/rule.go`): its subject, its four direction sections, its default deny. */
+export interface CiliumRule {
+  endpointSelector?: CiliumSelector;
+  /** Host firewall: the rule applies to nodes, not pods (CiliumClusterwideNetworkPolicy only). */
+  nodeSelector?: CiliumSelector;
+  ingress?: CiliumRuleEntry[];
+  ingressDeny?: CiliumRuleEntry[];
+  egress?: CiliumRuleEntry[];
+  egressDeny?: CiliumRuleEntry[];
+  enableDefaultDeny?: { ingress?: boolean; egress?: boolean };
+}
+
+/** CiliumNetworkPolicy (`cilium.io/v2`, namespaced): one rule in `spec`, or several in `specs`. */
+export interface CiliumNetworkPolicy extends KubeObject {
+  kind: 'CiliumNetworkPolicy';
+  spec?: CiliumRule;
+  specs?: CiliumRule[];
+}
+
+/** CiliumClusterwideNetworkPolicy (`cilium.io/v2`, cluster-scoped): as a CiliumNetworkPolicy, across namespaces. */
+export interface CiliumClusterwideNetworkPolicy extends KubeObject {
+  kind: 'CiliumClusterwideNetworkPolicy';
+  spec?: CiliumRule;
+  specs?: CiliumRule[];
+}
+
+/** What Cilium enforces on one endpoint for one direction (`EndpointPolicyDirection`). */
+export interface CiliumEndpointDirection {
+  enforcing?: boolean;
+  state?: string;
+}
+
+/** A CiliumEndpoint (`cilium.io/v2`): one per pod Cilium manages, named as the pod, with the policy it enforces. */
+export interface CiliumEndpoint extends KubeObject {
+  kind: 'CiliumEndpoint';
+  status?: { policy?: { ingress?: CiliumEndpointDirection; egress?: CiliumEndpointDirection } };
+}
+
 export interface DaemonSet extends KubeObject {
   kind: 'DaemonSet';
   spec?: { selector?: LabelSelector; template?: { metadata?: Partial<ObjectMeta>; spec?: PodSpec } };
@@ -229,6 +291,10 @@ export interface InventoryObjects {
   policyEndpoints: PolicyEndpoint;
   clusterPolicyEndpoints: ClusterPolicyEndpoint;
   nodeClasses: NodeClass;
+  ciliumNetworkPolicies: CiliumNetworkPolicy;
+  ciliumClusterwideNetworkPolicies: CiliumClusterwideNetworkPolicy;
+  /** Per-pod evidence of what Cilium enforces (POLICY-APIS.md §3.4). */
+  ciliumEndpoints: CiliumEndpoint;
 }
 
 /**

@@ -5,6 +5,7 @@
  * rules: a label value longer than 63 characters is still a label.
  */
 import type { KindBucket, KindRow } from '../audit/kinds.js';
+import { ciliumSelectorProblem } from '../audit/isolation/cilium/selector.js';
 import { selectorProblem } from '../audit/selectors.js';
 import type { LabelSelector } from '../audit/snapshot.js';
 import { clipped } from './input-error.js';
@@ -54,6 +55,7 @@ const CONTAINER: Rule = fields({
 
 const POD_SPEC: Rule = fields({
   nodeName: optional(text),
+  serviceAccountName: optional(text),
   hostNetwork: optional(flag),
   containers: optional(list(CONTAINER)),
   initContainers: optional(list(CONTAINER)),
@@ -109,6 +111,42 @@ function clusterRules(peers: 'from' | 'to'): Rule {
 const POD_ENDPOINTS: Rule = optional(
   list(fields({ podIP: optional(text), hostIP: optional(text), name: optional(text), namespace: optional(text) })),
 );
+
+/** A Cilium endpoint selector: LabelSelector's rules on keys that may carry a source prefix (`k8s:`). */
+function ciliumSelector(value: unknown, path: string): Problem {
+  if (!isRecord(value)) return `${path} is not an object`;
+  const problem = ciliumSelectorProblem(value);
+  if (problem === undefined) return undefined;
+  return /^match/.test(problem) ? `${path}.${problem}` : `${path}: ${problem}`;
+}
+
+/** An entry of a Cilium rule's direction section: the peers and ports the audit reads. */
+const CILIUM_ENTRY: Rule = fields({
+  fromEndpoints: optional(list(ciliumSelector)),
+  toEndpoints: optional(list(ciliumSelector)),
+  fromEntities: optional(list(text)),
+  toEntities: optional(list(text)),
+  fromCIDR: optional(list(text)),
+  toCIDR: optional(list(text)),
+  fromCIDRSet: optional(list(fields({ cidr: optional(text) }))),
+  toCIDRSet: optional(list(fields({ cidr: optional(text) }))),
+  toPorts: optional(list(fields({ ports: optional(list(fields({ port: optional(text), endPort: optional(count), protocol: optional(text) }))) }))),
+});
+
+/** One Cilium rule (POLICY-APIS.md §3.1). */
+const CILIUM_RULE: Rule = fields({
+  endpointSelector: optional(ciliumSelector),
+  nodeSelector: optional(ciliumSelector),
+  ingress: optional(list(CILIUM_ENTRY)),
+  ingressDeny: optional(list(CILIUM_ENTRY)),
+  egress: optional(list(CILIUM_ENTRY)),
+  egressDeny: optional(list(CILIUM_ENTRY)),
+  enableDefaultDeny: optional(fields({ ingress: optional(flag), egress: optional(flag) })),
+});
+
+const CILIUM_POLICY: Rule = fields({ spec: optional(CILIUM_RULE), specs: optional(list(CILIUM_RULE)) });
+
+const CILIUM_DIRECTION: Rule = optional(fields({ enforcing: optional(flag), state: optional(text) }));
 
 const NO_FIELDS: Rule = () => undefined;
 
@@ -179,6 +217,10 @@ const KIND_RULES = {
     ),
   }),
   nodeClasses: fields({ spec: optional(fields({ networkPolicy: optional(oneOf(['DefaultAllow', 'DefaultDeny'])) })) }),
+  // Cilium
+  ciliumNetworkPolicies: CILIUM_POLICY,
+  ciliumClusterwideNetworkPolicies: CILIUM_POLICY,
+  ciliumEndpoints: fields({ status: optional(fields({ policy: optional(fields({ ingress: CILIUM_DIRECTION, egress: CILIUM_DIRECTION })) })) }),
 } as const satisfies Record<KindBucket, Rule>;
 
 function selector(value: unknown, path: string): Problem {

@@ -341,6 +341,27 @@ const otherEngineCases: Case[] = [
     says: ['sets enable-policy: never, so Cilium enforces no NetworkPolicy'],
   },
   {
+    name: 'Cilium in policy audit mode: not enforcing, whatever enable-policy says',
+    input: snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'enable-policy': 'always', 'policy-audit-mode': 'true' })] }),
+    status: Status.Fail,
+    enforcing: [],
+    says: ['sets policy-audit-mode: "true", so Cilium only logs what policy would drop and enforces nothing'],
+  },
+  {
+    name: 'Cilium with policy-audit-mode false: enforcing',
+    input: snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'policy-audit-mode': 'false' })] }),
+    status: Status.Pass,
+    enforcing: [EngineName.Cilium],
+    says: ['runs Cilium with enable-policy: default'],
+  },
+  {
+    name: 'Cilium with an enable-policy value it does not know: UNKNOWN',
+    input: snapshot({ daemonSets: [cilium], configMaps: [ciliumConfig({ 'enable-policy': 'strict' })] }),
+    status: Status.Unknown,
+    enforcing: [],
+    says: ['sets enable-policy: "strict", which is none of default, always, never'],
+  },
+  {
     name: 'Cilium without its ConfigMap read: UNKNOWN',
     input: snapshot({ daemonSets: [cilium] }),
     status: Status.Unknown,

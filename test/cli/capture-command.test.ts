@@ -5,18 +5,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCaptureCommand } from '../../cli/capture-command.js';
-import type { PolicyEndpoint } from '../../lambda/audit/snapshot.js';
+import type { CiliumNetworkPolicy, PolicyEndpoint } from '../../lambda/audit/snapshot.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
-import { emptyInventory, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { emptyInventory, servedKindsWith, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { capturedIo, temporaryFolderForTests } from './audit-helpers.js';
 
 const folder = temporaryFolderForTests();
 let server: KubeApiServer;
+const cilium: CiliumNetworkPolicy = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: { endpointSelector: {}, ingress: [{}] } };
 const endpoint: PolicyEndpoint = { apiVersion: 'networking.k8s.aws/v1alpha1', kind: 'PolicyEndpoint', metadata: { name: 'pe-1', namespace: 'shop' } };
 
 beforeAll(async () => {
   server = await startKubeApiServer({
-    inventory: { ...emptyInventory(), policyEndpoints: [endpoint], awsClusterNetworkPolicies: undefined },
+    inventory: { ...emptyInventory(), policyEndpoints: [endpoint], ciliumNetworkPolicies: [cilium], awsClusterNetworkPolicies: undefined },
     served: { applicationNetworkPolicies: false, awsClusterNetworkPolicies: true, clusterPolicyEndpoints: false, nodeClasses: false },
   });
 });
@@ -48,13 +49,10 @@ describe('capture', () => {
     expect(snapshot.kube.daemonSets).toEqual([]);
     expect(snapshot.kube.applicationNetworkPolicies).toEqual([]);
     expect(snapshot.kube.awsClusterNetworkPolicies).toBeUndefined();
-    expect(snapshot.servedKinds).toEqual({
-      applicationNetworkPolicies: false,
-      awsClusterNetworkPolicies: true,
-      policyEndpoints: true,
-      clusterPolicyEndpoints: false,
-      nodeClasses: false,
-    });
+    expect(snapshot.servedKinds).toEqual(
+      servedKindsWith({ applicationNetworkPolicies: false, awsClusterNetworkPolicies: true, clusterPolicyEndpoints: false, nodeClasses: false }, true),
+    );
+    expect(snapshot.kube.ciliumNetworkPolicies).toEqual([cilium]);
     expect(JSON.parse(await readFile(output, 'utf8')).kind).toBe('List');
   });
 

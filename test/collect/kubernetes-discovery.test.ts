@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { KubeInventory, PolicyEndpoint, ServedKinds } from '../../lambda/audit/snapshot.js';
 import { collectKubeInventory, type KubeCollectOptions } from '../../lambda/collect/kubernetes.js';
-import { emptyInventory, kubeConfigFor, startKubeApiServer, type KubeApiServer, type KubeFault } from '../support/kube-api-server.js';
+import { emptyInventory, kubeConfigFor, servedKindsWith, startKubeApiServer, type KubeApiServer, type KubeFault } from '../support/kube-api-server.js';
 
 const AWS = 'networking.k8s.aws/v1alpha1';
 const ROLE = 'arn:aws:iam::123456789012:role/netpol-auditor';
@@ -40,7 +40,7 @@ describe('discovery', () => {
     // Assess
     expect(collection.kube.applicationNetworkPolicies).toEqual([]);
     expect(collection.kube.policyEndpoints).toEqual([]);
-    expect(collection.servedKinds).toEqual({ ...NOT_AWS, nodeClasses: true });
+    expect(collection.servedKinds).toEqual(servedKindsWith(NOT_AWS, true));
     expect(collection.problems).toEqual([]);
     expect(server.requests.filter((request) => request.path.startsWith('/apis/networking.k8s.aws'))).toEqual([]);
   });
@@ -67,13 +67,7 @@ describe('discovery', () => {
     const collection = await collect(server);
 
     // Assess
-    expect(collection.servedKinds).toEqual({
-      applicationNetworkPolicies: false,
-      awsClusterNetworkPolicies: false,
-      policyEndpoints: true,
-      clusterPolicyEndpoints: false,
-      nodeClasses: true,
-    });
+    expect(collection.servedKinds).toEqual(servedKindsWith({ applicationNetworkPolicies: false, awsClusterNetworkPolicies: false, clusterPolicyEndpoints: false }, true));
     expect(server.requests.some((request) => request.path === `/apis/${AWS}/applicationnetworkpolicies`)).toBe(false);
   });
 

@@ -4,7 +4,10 @@
  * objects are validated, and CRDs or discovery output in the capture tell "not installed" from "not captured".
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { KINDS } from '../../lambda/audit/kinds.js';
+import type { ServedKinds } from '../../lambda/audit/snapshot.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
+import { servedKindsWith } from '../support/kube-api-server.js';
 import { inputFolder, list, networkPolicy, pod, warnings, type InputFolder } from './offline-helpers.js';
 
 let folder: InputFolder;
@@ -14,6 +17,9 @@ beforeEach(async () => {
 afterEach(() => folder.remove());
 
 const AWS = 'networking.k8s.aws/v1alpha1';
+
+/** Every CRD-backed row of the kinds table not installed, except those `served` names. */
+const servedOnly = (served: ServedKinds) => servedKindsWith(served, false);
 
 function calicoPolicy(namespace: string, name: string): object {
   return { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name, namespace }, spec: { selector: 'app == "web"', types: ['Ingress'] } };
@@ -56,13 +62,13 @@ describe('objects are identified by API group and kind', () => {
     ]);
   });
 
-  test('Cilium policies are named per kind, other unmodeled kinds (Deployments, Services) stay silent', async () => {
+  test('unmodeled policy kinds are named per kind, other unmodeled kinds (Deployments, Services) stay silent', async () => {
     // Prepare
-    const cilium = (kind: string, name: string) => ({ apiVersion: 'cilium.io/v2', kind, metadata: { name, namespace: 'shop' }, spec: {} });
+    const unmodeled = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, metadata: { name, namespace: 'shop' }, spec: {} });
     const capture = list([
-      cilium('CiliumNetworkPolicy', 'a'),
-      cilium('CiliumClusterwideNetworkPolicy', 'b'),
-      cilium('CiliumNetworkPolicy', 'c'),
+      unmodeled('k8s.cni.cncf.io/v1beta1', 'MultiNetworkPolicy', 'a'),
+      unmodeled('cilium.io/v2alpha1', 'CiliumNetworkPolicy', 'b'),
+      unmodeled('k8s.cni.cncf.io/v1beta1', 'MultiNetworkPolicy', 'c'),
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' } },
     ]);
@@ -71,9 +77,9 @@ describe('objects are identified by API group and kind', () => {
     const { lines } = await load(capture);
 
     // Assess
-    const unmodeled = lines.filter((line) => line.includes('does not model'));
-    expect(unmodeled.map((line) => line.split(' is an API')[0])).toEqual(['CiliumNetworkPolicy (cilium.io/v2)', 'CiliumClusterwideNetworkPolicy (cilium.io/v2)']);
-    expect(unmodeled[0]).toContain('2 objects ignored');
+    const named = lines.filter((line) => line.includes('does not model'));
+    expect(named.map((line) => line.split(' is an API')[0])).toEqual(['MultiNetworkPolicy (k8s.cni.cncf.io/v1beta1)', 'CiliumNetworkPolicy (cilium.io/v2alpha1)']);
+    expect(named[0]).toContain('2 objects ignored');
   });
 
   test('a core kind at a version the audit does not read is named, not read', async () => {
@@ -205,14 +211,8 @@ describe('which APIs the cluster serves', () => {
     expect(snapshot.kube.policyEndpoints).toBeUndefined();
     expect(snapshot.kube.applicationNetworkPolicies).toEqual([]);
     expect(snapshot.kube.nodeClasses).toEqual([]);
-    expect(snapshot.servedKinds).toEqual({
-      applicationNetworkPolicies: false,
-      awsClusterNetworkPolicies: false,
-      policyEndpoints: true,
-      clusterPolicyEndpoints: false,
-      nodeClasses: false,
-    });
-    expect(snapshot.problems.map((problem) => problem.kind)).toEqual(['namespaces', 'daemonSets', 'nodes', 'policyEndpoints']);
+    expect(snapshot.servedKinds).toEqual(servedOnly({ policyEndpoints: true, ciliumNetworkPolicies: true }));
+    expect(snapshot.problems.map((problem) => problem.kind)).toEqual(['namespaces', 'daemonSets', 'nodes', 'policyEndpoints', 'ciliumNetworkPolicies']);
     expect(lines.some((line) => line.includes('CustomResourceDefinition'))).toBe(false);
   });
 
@@ -236,7 +236,7 @@ describe('which APIs the cluster serves', () => {
     const { snapshot } = await load(list([pod('shop', 'a')]), crds);
 
     // Assess
-    expect(Object.values(snapshot.servedKinds ?? {})).toEqual([false, false, false, false, false]);
+    expect(snapshot.servedKinds).toEqual(servedOnly({}));
     expect(snapshot.problems.map((problem) => problem.kind)).toEqual(['namespaces', 'daemonSets', 'nodes']);
   });
 
@@ -261,13 +261,7 @@ describe('which APIs the cluster serves', () => {
     const { snapshot } = await load(list([pod('shop', 'a'), groups, resources]));
 
     // Assess
-    expect(snapshot.servedKinds).toEqual({
-      applicationNetworkPolicies: false,
-      awsClusterNetworkPolicies: false,
-      policyEndpoints: true,
-      clusterPolicyEndpoints: false,
-      nodeClasses: false,
-    });
+    expect(snapshot.servedKinds).toEqual(servedOnly({ policyEndpoints: true }));
   });
 
   test('a group list alone cannot tell which resources of a listed group are served', async () => {
@@ -278,7 +272,9 @@ describe('which APIs the cluster serves', () => {
     const { snapshot } = await load(groups);
 
     // Assess
-    expect(snapshot.servedKinds).toEqual({ nodeClasses: false });
+    const otherGroups = servedOnly({});
+    for (const spec of KINDS.filter((row) => row.group === 'networking.k8s.aws')) delete otherGroups[spec.bucket];
+    expect(snapshot.servedKinds).toEqual(otherGroups);
     expect(snapshot.kube.policyEndpoints).toBeUndefined();
   });
 

@@ -232,6 +232,14 @@ export function kubeConfigFor(server: KubeApiServer, token: () => Promise<string
 }
 
 /** An inventory in which every kind of the table was read and is empty: a base for tests that add only what they need. */
+/**
+ * What discovery says of every CRD-backed row of the kinds table: `others` for each, except the rows `served` names,
+ * so a test states only the rows it is about and stays right as rows are added.
+ */
+export function servedKindsWith(served: ServedKinds, others: boolean): ServedKinds {
+  return { ...Object.fromEntries(KINDS.filter((spec) => !spec.builtIn).map((spec) => [spec.bucket, others])), ...served };
+}
+
 export function emptyInventory(): KubeInventory {
   return Object.fromEntries(KINDS.map((spec) => [spec.bucket, []])) as KubeInventory;
 }

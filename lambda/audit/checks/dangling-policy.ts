@@ -18,6 +18,10 @@ function evaluatePolicy(view: PolicyView): CheckVerdict {
     const message = `${view.title} selects every pod of ${where}, present or future (${countOf(selected, 'running pod')} now).`;
     return { status: Status.Pass, resource: view.resource, message, evidence };
   }
+  if (subject.nodes !== undefined) {
+    const message = `${view.title} is a host firewall policy: it applies to ${subject.nodes}, not to pods, so it isolates no pod.`;
+    return { status: Status.Pass, resource: view.resource, message, evidence: { ...evidence, host_firewall: true } };
+  }
   if (selected > 0) {
     return { status: Status.Pass, resource: view.resource, message: `${view.title} selects ${countOf(selected, 'running pod')}.`, evidence };
   }

@@ -36,10 +36,15 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
   const isolations = pods.map((pod) => model.isolation.get(pod)?.[direction] ?? { isolated: false, by: [] });
   const uncovered = pods.filter((_, index) => !isolations[index].isolated).map((pod) => pod.metadata.name);
   const selecting = pods.flatMap((pod) => model.policiesSelecting.get(pod) ?? []);
-  const isolatingNames = distinct(selecting.filter((view) => view.counts && view.isolates.includes(direction)).map((view) => view.name));
+  const isolatingNames = distinct(
+    pods.flatMap((pod) =>
+      (model.policiesSelecting.get(pod) ?? []).filter((view) => view.counts && model.isolatesPod(view, pod).includes(direction)).map((view) => view.name),
+    ),
+  );
   const inert = distinct(pods.flatMap((pod) => model.uncountedSelecting.get(pod) ?? []));
   const isolatedBy = distinct(isolations.flatMap((isolation) => isolation.by));
   const open = distinct(isolations.flatMap((isolation) => (isolation.open ? [isolation.open] : [])));
+  const disagreements = distinct(isolations.flatMap((isolation) => (isolation.disagreement ? [isolation.disagreement] : [])));
   const namespacePolicies = model.policiesByNamespace.get(workload.namespace) ?? [];
   const subject = describeWorkload(workload);
   const evidence = {
@@ -52,6 +57,7 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
     isolated_by: isolatedBy.slice(0, LIST_LIMIT),
     ...(open.length > 0 ? { opened_by: open } : {}),
     ...(inert.length > 0 ? { not_enforced: inert.map((view) => view.title) } : {}),
+    ...(disagreements.length > 0 ? { endpoint_disagreement: disagreements.slice(0, LIST_LIMIT) } : {}),
     namespace_policies: namespacePolicies.map((view) => ({ name: view.name, kind: view.resource.kind, policy_types: view.isolates })),
     enforced,
     ...(workload.resolutionNotes.length > 0 ? { owner_resolution: workload.resolutionNotes } : {}),
@@ -78,7 +84,7 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
     ];
   }
   const which = workload.kind === 'Pod' ? '' : `: ${listNames(uncovered)}`;
-  const why = open.length > 0 ? ` ${open.map(sentence).join(' ')}` : '';
+  const why = [...open, ...disagreements].map((clause) => ` ${sentence(clause)}`).join('');
   const existing =
     namespacePolicies.length > 0
       ? `Policies in ${workload.namespace}: ${describeNamespacePolicies(namespacePolicies)}.`

@@ -4,8 +4,16 @@
  */
 import { applicationNetworkPolicyApi } from './application-network-policy.js';
 import { awsClusterNetworkPolicyApi } from './aws-cluster-network-policy.js';
+import { ciliumClusterwideNetworkPolicyApi, ciliumNetworkPolicyApi } from './cilium/policy.js';
 import { networkPolicyApi } from './network-policy.js';
 import type { PolicyApi } from './policy-api.js';
 
 /** Every policy API, in the order their findings are listed within a check. */
-export const POLICY_APIS: readonly PolicyApi[] = [networkPolicyApi, applicationNetworkPolicyApi, awsClusterNetworkPolicyApi];
+export const POLICY_APIS: readonly PolicyApi[] = [
+  networkPolicyApi,
+  applicationNetworkPolicyApi,
+  awsClusterNetworkPolicyApi,
+  // Cilium
+  ciliumNetworkPolicyApi,
+  ciliumClusterwideNetworkPolicyApi,
+];

@@ -3,7 +3,9 @@
  * Admin-tier cluster rules first (an Accept of all pod traffic defeats isolation, a Deny isolates), then the namespace
  * policies (a selecting policy that isolates the direction isolates; one that selects the pod for the other direction
  * only leaves this one open: the agent's catch-all), then, for pods no namespace policy selects, Baseline-tier rules
- * and the default-deny settings. The same decision serves one pod and a whole namespace.
+ * and the default-deny settings. The catch-all is the VPC CNI agent's: a default deny that a selecting policy does
+ * not lift (Cilium's `enable-policy: always`) denies every direction nothing isolates. The same decision serves one
+ * pod and a whole namespace.
  */
 import { catchAllClause } from '../engines/vpc-cni/catch-all.js';
 import { PolicyType } from './direction.js';
@@ -24,16 +26,31 @@ export interface Isolation {
   open?: string;
   /** Why it cannot be told whether it is isolated (then `isolated` is false): sources whose being in force is unknown. */
   unknown?: string;
+  /** Where per-pod evidence (a CiliumEndpoint) disagrees with this decision without overturning it, why. */
+  disagreement?: string;
+}
+
+/** A default-deny setting in force for a pod (or a namespace), as a clause, and whether selection lifts it. */
+export interface DefaultDeny {
+  /** "denied by default: VPC CNI strict mode, no policy selects it". */
+  clause: string;
+  /**
+   * True for the VPC CNI agent's default deny (strict mode, a DefaultDeny NodeClass): once a policy selects the pod,
+   * the agent allows every direction no policy isolates (its catch-all). False when it holds whatever selects the pod.
+   */
+  liftedBySelection: boolean;
 }
 
 /** What applies to a pod (or every pod of a namespace) for one direction. */
 export interface Applicable {
-  /** The counted namespace policies selecting it (for any direction). */
+  /** The counted policies selecting it by selector (for any direction), cluster-scoped ones that isolate included. */
   selecting: readonly PolicyView[];
+  /** The directions a selecting policy isolates for it; absent: each policy's `isolates`. */
+  directionsOf?: (view: PolicyView) => readonly PolicyType[];
   /** The counted tier rules of cluster policies applying to it, port limits included. */
   tierRules: readonly AppliedTierRule[];
-  /** The default-deny setting for it, as a clause. */
-  defaultDeny?: string;
+  /** The default-deny setting for it. */
+  defaultDeny?: DefaultDeny;
 }
 
 const ACTION_ORDER: readonly string[] = Object.values(TierAction);
@@ -67,12 +84,15 @@ export function decideIsolation(direction: PolicyType, applicable: Applicable): 
   if (admin?.rule.action === TierAction.Accept) return { isolated: false, by: [], open: tierClause(admin) };
   if (admin?.rule.action === TierAction.Deny) return { isolated: true, by: [`denied by ${tierClause(admin)}`] };
 
-  const isolating = applicable.selecting.filter((view) => view.isolates.includes(direction));
+  const directionsOf = applicable.directionsOf ?? ((view: PolicyView) => view.isolates);
+  const isolating = applicable.selecting.filter((view) => directionsOf(view).includes(direction));
   if (isolating.length > 0) return { isolated: true, by: isolating.map((view) => `isolated by ${view.title}`) };
   const baseline = decidingRule(applicable.tierRules, Tier.Baseline, direction);
+  const { defaultDeny } = applicable;
+  if (defaultDeny !== undefined && !defaultDeny.liftedBySelection) return { isolated: true, by: [defaultDeny.clause] };
   if (applicable.selecting.length > 0) {
     // Worth saying only where a default would otherwise have denied: the catch-all is what opens the direction then.
-    const spared = baseline?.rule.action === TierAction.Deny ? tierClause(baseline) : applicable.defaultDeny;
+    const spared = baseline?.rule.action === TierAction.Deny ? tierClause(baseline) : defaultDeny?.clause;
     if (spared === undefined) return { isolated: false, by: [] };
     const others = applicable.selecting.map((view) => view.title).join(', ');
     return {
@@ -84,7 +104,7 @@ export function decideIsolation(direction: PolicyType, applicable: Applicable): 
 
   if (baseline?.rule.action === TierAction.Deny) return { isolated: true, by: [`denied by default: ${tierClause(baseline)}`] };
   if (baseline?.rule.action === TierAction.Accept) return { isolated: false, by: [], open: tierClause(baseline) };
-  if (applicable.defaultDeny) return { isolated: true, by: [applicable.defaultDeny] };
+  if (defaultDeny) return { isolated: true, by: [defaultDeny.clause] };
   return { isolated: false, by: [] };
 }
 
@@ -106,14 +126,15 @@ export interface NamespaceIsolation {
 
 /**
  * Decides a namespace's isolation for `direction` from its counted policies, the tier rules that apply to all of its
- * pods, and the cluster-wide default deny (strict mode). A policy selecting every pod for other directions only
- * opens this one for all of them (the catch-all), so neither the Baseline tier nor the default deny applies then.
+ * pods, and the cluster-wide default deny (strict mode, Cilium's `always`). A policy selecting every pod for other
+ * directions only opens this one for all of them (the catch-all), so neither the Baseline tier nor a default deny
+ * that selection lifts applies then.
  */
 export function decideNamespaceIsolation(
   direction: PolicyType,
   policies: readonly PolicyView[],
   tierRules: readonly AppliedTierRule[],
-  defaultDeny: string | undefined,
+  defaultDeny: DefaultDeny | undefined,
 ): NamespaceIsolation {
   const admin = decidingRule(tierRules, Tier.Admin, direction);
   if (admin?.rule.action === TierAction.Accept) {
@@ -126,7 +147,7 @@ export function decideNamespaceIsolation(
   const baseline = openedForAll ? undefined : decidingRule(tierRules, Tier.Baseline, direction);
   const byDefault = [
     ...(baseline?.rule.action === TierAction.Deny ? [`denied by default: ${tierClause(baseline)}`] : []),
-    ...(defaultDeny && !openedForAll ? [defaultDeny.replace('no policy selects it', 'for pods no policy selects')] : []),
+    ...(defaultDeny && !(openedForAll && defaultDeny.liftedBySelection) ? [defaultDeny.clause.replace('no policy selects it', 'for pods no policy selects')] : []),
   ];
   return {
     isolatedBy: [...adminDeny, ...isolating, ...byDefault],
@@ -157,7 +178,7 @@ export function decideUnsure(direction: PolicyType, sure: Applicable, unsure: Un
 export interface NamespaceInputs {
   policies: readonly PolicyView[];
   tierRules: readonly AppliedTierRule[];
-  defaultDeny: string | undefined;
+  defaultDeny: DefaultDeny | undefined;
 }
 
 /** {@link decideUnsure} for a namespace: isolation and default deny each become unknown where the unsure sources decide. */

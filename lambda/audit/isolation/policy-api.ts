@@ -57,10 +57,12 @@ export interface PolicySubject {
   everyNamespace: boolean;
   /** It selects every pod of each namespace it applies to, present or future (an empty podSelector). */
   everyPod: boolean;
-  /** Whether it selects `pod` (of a namespace it applies to). */
-  selectsPod(pod: Pod): boolean;
+  /** Whether it selects `pod` (of a namespace it applies to), whose namespace has `namespaceLabels` (objects.ts). */
+  selectsPod(pod: Pod, namespaceLabels: Record<string, string>): boolean;
   /** The selection in kubectl notation, for messages (`app=web`, `{} (all pods)`). */
   description: string;
+  /** Set when it applies to nodes instead of pods (a Cilium host-firewall policy): those nodes, for messages. */
+  nodes?: string;
 }
 
 /** What one policy object says, before it meets the pods. */
@@ -68,6 +70,11 @@ export interface PolicyFacts {
   subject: PolicySubject;
   /** The directions it isolates for the pods it selects (effective policyTypes); none for tiered cluster policies. */
   isolates: PolicyType[];
+  /**
+   * Set when the directions differ between the pods it selects (a Cilium policy's rules in `specs[]`): the directions
+   * it isolates for `pod`, whose namespace has `namespaceLabels`. Absent: `isolates`, for every pod it selects.
+   */
+  isolatesPod?(pod: Pod, namespaceLabels: Record<string, string>): PolicyType[];
   /** The directions it denies by default to every pod of its namespace (empty selector, isolated, no rules). */
   deniesByDefault: PolicyType[];
   /** Its rules that match all pod traffic (tiered cluster policies only). */

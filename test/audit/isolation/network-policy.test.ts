@@ -54,7 +54,7 @@ describe('selection', () => {
     const web = pod('shop', 'web-1', { labels: { app: 'web' } });
     const spec = { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] };
 
-    expect(networkPolicyApi.read(policy('shop', 'db', spec)).subject.selectsPod(web)).toBe(false);
+    expect(networkPolicyApi.read(policy('shop', 'db', spec)).subject.selectsPod(web, {})).toBe(false);
   });
 });
 
