@@ -7,7 +7,7 @@
  */
 import type { EngineVerdict } from './engines/engine-verdict.js';
 import type { AuditOptions, FindingResource } from './finding.js';
-import { compareText } from './findings.js';
+import { compareText, countOf } from './findings.js';
 import { kindOfBucket } from './kinds.js';
 import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
 import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
@@ -28,7 +28,7 @@ import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
 import { enforcementOf } from './isolation/enforcement.js';
 import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';
 import { isUnsure, type PolicyApi, type PolicyFacts, type PolicyView } from './isolation/policy-api.js';
-import { distinct } from './engines/wording.js';
+import { distinct, listOf } from './engines/wording.js';
 import { engineGates, type EngineGates } from './engines/engine-versions.js';
 import { groupWorkloads, isRunning, usesHostNetwork, type Workload } from './workloads.js';
 
@@ -175,6 +175,13 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const modes = defaultDenies(snapshot, engine);
   const review = ciliumEndpointReview(kube, snapshot.servedKinds, engine);
   const isolatesPod = (view: PolicyView, pod: Pod) => view.isolatesPod?.(pod, labelsOf(namespaceOf(pod))) ?? view.isolates;
+  const isolation = podIsolation(runningPods, {
+    policiesSelecting,
+    isolatesPod,
+    tierRulesOf: (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])],
+    modes,
+    review,
+  });
   return {
     cluster: clusterResource(snapshot),
     namespaces,
@@ -184,17 +191,16 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     policiesSelecting,
     uncountedSelecting,
     isolatesPod,
-    isolation: podIsolation(runningPods, {
-      policiesSelecting,
-      isolatesPod,
-      tierRulesOf: (pod) => [...(namespaceTierRules.get(namespaceOf(pod)) ?? []), ...(tierRulesOf.get(pod) ?? [])],
-      modes,
-      review,
-    }),
+    isolation,
     namespaceIsolation: new Map(
       reachable.map((name) => [
         name,
-        namespaceIsolation([...(policiesByNamespace.get(name) ?? []), ...(namespaceClusterPolicies.get(name) ?? [])], namespaceTierRules.get(name) ?? [], modes),
+        withNodeClassDefaults(
+          namespaceIsolation([...(policiesByNamespace.get(name) ?? []), ...(namespaceClusterPolicies.get(name) ?? [])], namespaceTierRules.get(name) ?? [], modes),
+          podsByNamespace.get(name) ?? [],
+          isolation,
+          modes,
+        ),
       ]),
     ),
     workloads: groupWorkloads(runningPods, kube),
@@ -223,6 +229,8 @@ interface DefaultDenies {
   /** Strict mode when it is set but the VPC CNI's version cannot tell whether it is in force. */
   unsure?: { defaultDeny: DefaultDeny; reason: string };
   forPod(pod: Pod): DefaultDeny | undefined;
+  /** The DefaultDeny NodeClass of `pod`'s node, when one is in force (see `withNodeClassDefaults`). */
+  nodeClassOf(pod: Pod): string | undefined;
   evidence: Record<string, unknown>;
 }
 
@@ -235,6 +243,7 @@ function defaultDenies(snapshot: ClusterSnapshot, engine: EngineVerdict): Defaul
     ...(cluster ? { cluster } : {}),
     ...(vpcCni.unsure ? { unsure: { defaultDeny: { clause: vpcCni.unsure.clause, liftedBySelection: true }, reason: vpcCni.unsure.reason } } : {}),
     forPod: (pod) => cilium.defaultDeny ?? lifted(vpcCni.forPod(pod)),
+    nodeClassOf: vpcCni.nodeClassOf,
     evidence: { ...vpcCni.evidence, ...cilium.evidence },
   };
 }
@@ -282,5 +291,35 @@ function namespaceIsolation(
     reason,
   };
   const [ingress, egress] = DIRECTIONS.map((direction) => decideNamespaceUnsure(direction, sure, unsure));
+  return { Ingress: ingress, Egress: egress };
+}
+
+/**
+ * A namespace that nothing isolates as a whole, but whose running pods are all isolated for a direction with a
+ * NodeClass default deny among the reasons: isolated for its running pods only (DESIGN: the namespace's pods are
+ * isolated by default), which `namespace-coverage` counts and `default-deny` does not, since a pod started on a node
+ * of another NodeClass would not be denied by default.
+ */
+function withNodeClassDefaults(
+  namespace: Record<PolicyType, NamespaceIsolation>,
+  pods: readonly Pod[],
+  isolation: ReadonlyMap<Pod, PodIsolation>,
+  modes: DefaultDenies,
+): Record<PolicyType, NamespaceIsolation> {
+  const reached = pods.filter((pod) => !usesHostNetwork(pod));
+  if (reached.length === 0) return namespace;
+  const [ingress, egress] = DIRECTIONS.map((direction) => {
+    const decided = namespace[direction];
+    if (decided.isolatedBy.length > 0 || decided.open !== undefined || decided.isolationUnknown !== undefined) return decided;
+    const pods = reached.map((pod) => ({ pod, isolation: isolation.get(pod)?.[direction] }));
+    if (!pods.every(({ isolation }) => isolation?.isolated === true)) return decided;
+    // A pod denied by its NodeClass is summed up by class; one isolated otherwise keeps its own reasons.
+    const byNodeClass = pods.filter(({ pod, isolation }) => modes.nodeClassOf(pod) !== undefined && isolation?.by[0] === modes.forPod(pod)?.clause);
+    if (byNodeClass.length === 0) return decided;
+    const classes = distinct(byNodeClass.map(({ pod }) => modes.nodeClassOf(pod) ?? ''));
+    const others = distinct(pods.filter((entry) => !byNodeClass.includes(entry)).flatMap(({ isolation }) => isolation?.by ?? []));
+    const nodeClass = `denied by default on their nodes: NodeClass ${listOf(classes)} (networkPolicy: DefaultDeny), for ${countOf(byNodeClass.length, 'running pod')}`;
+    return { ...decided, runningPodsOnly: [nodeClass, ...others] };
+  });
   return { Ingress: ingress, Egress: egress };
 }

@@ -9,7 +9,7 @@ import { PolicyType } from '../isolation/direction.js';
 import type { AuditModel } from '../model.js';
 import type { CheckVerdict } from '../verdict.js';
 import { engineNote, type EngineNote } from './engine-note.js';
-import { UNSURE_REMEDIATION, sentence } from './isolation-wording.js';
+import { NODE_CLASS_CAVEAT, UNSURE_REMEDIATION, sentence } from './isolation-wording.js';
 
 /** A ready-to-apply NetworkPolicy that denies `direction` to every pod of `namespace`. */
 export function defaultDenyManifest(namespace: string, direction: PolicyType): string {
@@ -78,12 +78,14 @@ function evaluateNamespace(namespace: string, model: AuditModel, { enforced, not
   const allowingText =
     allowing.length > 0 ? ` Selecting every pod but allowing Ingress by rules (not a default deny): ${listNames(allowing)}.` : '';
   const openedText = ingress?.open ? ` ${sentence(ingress.open)}` : '';
+  const podsOnly = ingress?.runningPodsOnly ?? [];
+  const podsOnlyText = podsOnly.length > 0 ? ` Its running pods are isolated for Ingress (${listNames(podsOnly)}), but ${NODE_CLASS_CAVEAT}.` : '';
   return {
     status: Status.Fail,
     resource,
-    message: `Namespace ${namespace} has no default-deny Ingress policy (podSelector {}, Ingress in policyTypes, no ingress rules).${openedText}${allowingText} ${egressText}${policiesNote}`,
+    message: `Namespace ${namespace} has no default-deny Ingress policy (podSelector {}, Ingress in policyTypes, no ingress rules).${openedText}${podsOnlyText}${allowingText} ${egressText}${policiesNote}`,
     remediation: defaultDenyRemediation(namespace, PolicyType.Ingress, `Deny Ingress by default in namespace ${namespace}.`),
-    evidence,
+    evidence: { ...evidence, ...(podsOnly.length > 0 ? { running_pods_denied_by_default: podsOnly } : {}) },
   };
 }
 

@@ -28,3 +28,6 @@ export const UNSURE_REMEDIATION =
   "Give the audit the version of the engine that would enforce the sources named: the aws-node DaemonSet with its " +
   'image tag (`kubectl -n kube-system get daemonset aws-node -o json`), or the vpc-cni add-on ' +
   '(`aws eks describe-addon --cluster-name NAME --addon-name vpc-cni`).';
+
+/** Why a NodeClass default deny isolates a namespace's running pods but is no default deny of the namespace. */
+export const NODE_CLASS_CAVEAT = 'this holds for the pods on those nodes only: a pod started on a node of another NodeClass would not be denied by default';

@@ -12,7 +12,7 @@ import { distinct } from '../engines/wording.js';
 import type { CheckVerdict } from '../verdict.js';
 import { defaultDenyRemediation } from './default-deny.js';
 import { engineNote, type EngineNote } from './engine-note.js';
-import { UNSURE_REMEDIATION, isolatedFor } from './isolation-wording.js';
+import { NODE_CLASS_CAVEAT, UNSURE_REMEDIATION, isolatedFor } from './isolation-wording.js';
 
 function evaluateNamespace(namespace: string, model: AuditModel, podsRead: boolean, { enforced, note }: EngineNote): CheckVerdict {
   const views = model.policiesByNamespace.get(namespace) ?? [];
@@ -36,6 +36,21 @@ function evaluateNamespace(namespace: string, model: AuditModel, podsRead: boole
   if (directions.length > 0) {
     const message = `Namespace ${namespace} is ${directions.map((direction) => isolatedFor(direction, isolation?.[direction].isolatedBy ?? [])).join(', and ')}.${note}`;
     return { status: Status.Pass, resource, message, evidence };
+  }
+  const podsOnly = DIRECTIONS.filter((direction) => (isolation?.[direction].runningPodsOnly ?? []).length > 0);
+  if (podsOnly.length > 0) {
+    const by = podsOnly.map((direction) => isolatedFor(direction, isolation?.[direction].runningPodsOnly ?? []));
+    return {
+      status: Status.Pass,
+      resource,
+      message: `Namespace ${namespace} is ${by.join(', and ')}; ${NODE_CLASS_CAVEAT}.${note}`,
+      evidence: {
+        ...evidence,
+        isolated_directions: podsOnly,
+        isolated_by: distinct(podsOnly.flatMap((direction) => isolation?.[direction].runningPodsOnly ?? [])).slice(0, LIST_LIMIT),
+        running_pods_only: true,
+      },
+    };
   }
   const unknown = distinct(DIRECTIONS.flatMap((direction) => isolation?.[direction].isolationUnknown ?? []));
   if (unknown.length > 0) {

@@ -120,6 +120,11 @@ export interface NamespaceIsolation {
   open?: string;
   /** Why it cannot be told whether it is isolated (then `isolatedBy` is empty). */
   isolationUnknown?: string;
+  /**
+   * What isolates every running pod of it when nothing isolates the namespace itself: a NodeClass default deny holds
+   * for the pods on its nodes only, not for a pod started on another node (set only then).
+   */
+  runningPodsOnly?: string[];
   /** Why it cannot be told whether it is denied by default (then `deniedByDefault` is empty). */
   defaultDenyUnknown?: string;
 }

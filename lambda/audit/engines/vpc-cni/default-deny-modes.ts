@@ -70,6 +70,8 @@ export interface DefaultDenyModes {
   unsure?: UnsureDefaultDeny;
   /** The clause of the default deny for `pod` (strict mode, or its node's NodeClass), when one is in force. */
   forPod(pod: Pod): string | undefined;
+  /** The DefaultDeny NodeClass of `pod`'s node, when one is in force: a default deny of that pod only, not of its namespace. */
+  nodeClassOf(pod: Pod): string | undefined;
   evidence: Record<string, unknown>;
 }
 
@@ -82,10 +84,15 @@ export function defaultDenyModes(snapshot: ClusterSnapshot, engine: EngineVerdic
   const gate = vpcCni ? strictModeGate(snapshot) : undefined;
   const strict = gate?.state === GateState.Met ? STRICT_CLAUSE : undefined;
   const nodeClassOf = vpcCni && eksAutoMode(snapshot) ? denyingNodeClasses(snapshot) : () => undefined;
+  const nodeClassClause = (pod: Pod) => {
+    const nodeClass = nodeClassOf(pod);
+    return nodeClass === undefined ? undefined : `denied by default: NodeClass ${nodeClass} (networkPolicy: DefaultDeny) of node ${pod.spec?.nodeName}, no policy selects it`;
+  };
   return {
     ...(strict ? { cluster: strict } : {}),
     ...(gate?.state === GateState.Unknown ? { unsure: { clause: STRICT_CLAUSE, reason: gate.clause } } : {}),
-    forPod: (pod) => strict ?? nodeClassOf(pod),
+    forPod: (pod) => strict ?? nodeClassClause(pod),
+    nodeClassOf,
     evidence: {
       enforcing_mode: enforcingMode?.mode ?? null,
       ...(enforcingMode ? { enforcing_mode_source: enforcingMode.source } : {}),
@@ -94,7 +101,7 @@ export function defaultDenyModes(snapshot: ClusterSnapshot, engine: EngineVerdic
   };
 }
 
-/** The clause of the DefaultDeny NodeClass of a pod's node, through the node's `eks.amazonaws.com/nodeclass` label. */
+/** The DefaultDeny NodeClass of a pod's node, through the node's `eks.amazonaws.com/nodeclass` label. */
 function denyingNodeClasses(snapshot: ClusterSnapshot): (pod: Pod) => string | undefined {
   const denying = new Set(
     (snapshot.kube.nodeClasses ?? []).filter((nodeClass) => nodeClass.spec?.networkPolicy === DEFAULT_DENY).map((nodeClass) => nodeClass.metadata.name),
@@ -104,8 +111,6 @@ function denyingNodeClasses(snapshot: ClusterSnapshot): (pod: Pod) => string | u
   return (pod) => {
     const nodeName = pod.spec?.nodeName;
     const nodeClass = nodeName === undefined ? undefined : nodes.get(nodeName)?.metadata.labels?.[NODE_CLASS_LABEL];
-    return nodeClass !== undefined && denying.has(nodeClass)
-      ? `denied by default: NodeClass ${nodeClass} (networkPolicy: DefaultDeny) of node ${nodeName}, no policy selects it`
-      : undefined;
+    return nodeClass !== undefined && denying.has(nodeClass) ? nodeClass : undefined;
   };
 }
