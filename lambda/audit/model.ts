@@ -86,7 +86,7 @@ function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matc
   const namespace = spec.namespaced ? namespaceOf(object) : null;
   const name = object.metadata.name;
   const selected = matched.filter((pod) => !usesHostNetwork(pod));
-  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length }, context.engine, context.endpoints, context.gates);
+  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length, rejected: facts.rejected }, context.engine, context.endpoints, context.gates);
   return {
     ...facts,
     api,

@@ -213,11 +213,17 @@ export interface CiliumRule {
   enableDefaultDeny?: { ingress?: boolean; egress?: boolean };
 }
 
+/** What the Cilium operator and agents report of a policy; a `Valid` condition `False` means it was rejected. */
+export interface CiliumPolicyStatus {
+  conditions?: Array<{ type?: string; status?: string; message?: string }>;
+}
+
 /** CiliumNetworkPolicy (`cilium.io/v2`, namespaced): one rule in `spec`, or several in `specs`. */
 export interface CiliumNetworkPolicy extends KubeObject {
   kind: 'CiliumNetworkPolicy';
   spec?: CiliumRule;
   specs?: CiliumRule[];
+  status?: CiliumPolicyStatus;
 }
 
 /** CiliumClusterwideNetworkPolicy (`cilium.io/v2`, cluster-scoped): as a CiliumNetworkPolicy, across namespaces. */
@@ -225,6 +231,7 @@ export interface CiliumClusterwideNetworkPolicy extends KubeObject {
   kind: 'CiliumClusterwideNetworkPolicy';
   spec?: CiliumRule;
   specs?: CiliumRule[];
+  status?: CiliumPolicyStatus;
 }
 
 /** What Cilium enforces on one endpoint for one direction (`EndpointPolicyDirection`). */

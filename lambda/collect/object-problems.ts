@@ -144,7 +144,11 @@ const CILIUM_RULE: Rule = fields({
   enableDefaultDeny: optional(fields({ ingress: optional(flag), egress: optional(flag) })),
 });
 
-const CILIUM_POLICY: Rule = fields({ spec: optional(CILIUM_RULE), specs: optional(list(CILIUM_RULE)) });
+const CILIUM_POLICY: Rule = fields({
+  spec: optional(CILIUM_RULE),
+  specs: optional(list(CILIUM_RULE)),
+  status: optional(fields({ conditions: optional(list(fields({ type: optional(text), status: optional(text), message: optional(text) }))) })),
+});
 
 const CILIUM_DIRECTION: Rule = optional(fields({ enforcing: optional(flag), state: optional(text) }));
 

@@ -89,11 +89,13 @@ function evaluateWorkload(workload: Workload, direction: PolicyType, model: Audi
     namespacePolicies.length > 0
       ? `Policies in ${workload.namespace}: ${describeNamespacePolicies(namespacePolicies)}.`
       : `Namespace ${workload.namespace} has no policy.`;
+  const clusterSelecting = distinct(selecting.filter((view) => view.counts && view.subject.namespace === null));
+  const clusterText = clusterSelecting.length > 0 ? ` Cluster policies selecting its pods: ${describeNamespacePolicies(clusterSelecting)}.` : '';
   return [
     {
       status: Status.Fail,
       resource,
-      message: `${podsOf(workload, uncovered.length, pods.length)} not isolated for ${direction}${which}.${why} ${existing}${notCounted(inert)}${policiesNote}`,
+      message: `${podsOf(workload, uncovered.length, pods.length)} not isolated for ${direction}${which}.${why} ${existing}${clusterText}${notCounted(inert)}${policiesNote}`,
       remediation: defaultDenyRemediation(
         workload.namespace,
         direction,

@@ -1,6 +1,7 @@
 /**
- * Whether a policy is in force: its API must be enforced by an engine that runs in the cluster, and, where the VPC
- * CNI alone enforces it and PolicyEndpoints were read, its controller must have programmed it.
+ * Whether a policy is in force: its API must be enforced by an engine that runs in the cluster, that engine must not
+ * report it rejected (a Cilium policy's `Valid` condition), and, where the VPC CNI alone enforces it and
+ * PolicyEndpoints were read, its controller must have programmed it.
  */
 import type { EngineGates } from '../engines/engine-versions.js';
 import { EngineName, type EngineVerdict } from '../engines/engine-verdict.js';
@@ -40,7 +41,7 @@ export function enforcedPolicyBuckets(engine: EngineVerdict, served: ServedKinds
 export function enforcementOf(
   api: PolicyApi,
   spec: KindSpec,
-  policy: { namespace: string | null; name: string; selected: number },
+  policy: { namespace: string | null; name: string; selected: number; rejected?: string | undefined },
   engine: EngineVerdict,
   endpoints: EndpointIndex,
   gates: EngineGates,
@@ -74,6 +75,9 @@ export function enforcementOf(
       reason: (unknown.length > 0 ? unknown : failed).map((reading) => reading.clause).join('; '),
       counts: false,
     };
+  }
+  if (policy.rejected !== undefined) {
+    return { enforcement: Enforcement.Inert, reason: `${listOf(engines)} rejected it: ${policy.rejected}`, counts: false };
   }
   // The evidence speaks only when the VPC CNI is the one engine that would enforce it: another engine writes none.
   const evidence = api.endpoints;

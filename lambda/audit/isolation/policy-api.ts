@@ -82,6 +82,8 @@ export interface PolicyFacts {
   permissive: PermissiveRule[];
   /** Extra evidence of the policy's findings (`policy_types`, `tier`, `priority`). */
   evidence: Record<string, unknown>;
+  /** Set when its engine reports it rejected it (a Cilium policy whose `Valid` condition is `False`): why. Inert. */
+  rejected?: string;
 }
 
 /** The evidence objects that show the VPC CNI's controller programmed a policy. */

@@ -47,6 +47,17 @@ describe('Cilium endpoint selectors', () => {
     ]).toEqual([true, true, false, true]);
   });
 
+  it('cannot match the labels Cilium leaves out of identities (pod-template-hash, kubernetes.io/…)', () => {
+    const hashed = pod('shop', 'web-2', { labels: { app: 'web', 'pod-template-hash': '6d4b9c7f8', 'app.kubernetes.io/name': 'web' } });
+    const read = (matchLabels: Record<string, string>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels }, ingress: [{}] })).subject;
+
+    expect([
+      read({ 'pod-template-hash': '6d4b9c7f8' }).selectsPod(hashed, shopLabels),
+      read({ 'app.kubernetes.io/name': 'web' }).selectsPod(hashed, shopLabels),
+      read({ 'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name': 'shop' }).selectsPod(hashed, shopLabels),
+    ]).toEqual([false, true, true]);
+  });
+
   it('select in a CiliumNetworkPolicy only its own namespace, whatever namespace its selector names', () => {
     const subject = ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'other', app: 'web' } }, ingress: [{}] })).subject;
 

@@ -174,7 +174,19 @@ function ciliumPolicyFacts(policy: AnyCiliumPolicy, clusterwide: boolean): Polic
     tierRules: [],
     permissive: permissiveRules(rules, clusterwide),
     evidence: { policy_types: isolates, ...(hostOnly ? { host_firewall: true } : {}) },
+    ...rejection(policy),
   };
+}
+
+// Long enough for Cilium's validation messages, short enough for a finding.
+const MESSAGE_LIMIT = 200;
+
+/** Why Cilium rejected the policy, from a `Valid` condition that is `False` (POLICY-APIS.md §3.4). */
+function rejection(policy: AnyCiliumPolicy): { rejected?: string } {
+  const invalid = (policy.status?.conditions ?? []).find((condition) => condition.type === 'Valid' && condition.status === 'False');
+  if (invalid === undefined) return {};
+  const message = invalid.message?.trim().slice(0, MESSAGE_LIMIT);
+  return { rejected: message ? `its Valid condition is False (${message})` : 'its Valid condition is False' };
 }
 
 const CILIUM = { enforcedBy: [EngineName.Cilium], enforcers: 'Cilium' } as const;

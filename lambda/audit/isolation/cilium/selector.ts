@@ -1,6 +1,7 @@
 /**
  * Cilium's label semantics for endpoint selectors (POLICY-APIS.md §3.1). A selector key may carry a source prefix
- * (`k8s:app`; a key without one means `any:app`), and a pod's endpoint has, all of source `k8s`, the pod's labels plus
+ * (`k8s:app`; a key without one means `any:app`), and a pod's endpoint has, all of source `k8s`, the pod's
+ * identity-relevant labels (not `pod-template-hash`, `controller-revision-hash`, `kubernetes.io/…`, …) plus
  * those Cilium derives: its namespace (`io.kubernetes.pod.namespace`), its namespace's labels
  * (`io.cilium.k8s.namespace.labels.<key>`) and its service account (`io.cilium.k8s.policy.serviceaccount`). A key of
  * another source (`reserved:host`, `cidr:…`) is on no pod. The operators are LabelSelector's (selectors.ts).
@@ -61,9 +62,17 @@ export function namespaceEndpointLabels(name: string, labels: Record<string, str
   };
 }
 
-/** The pod part of a pod's endpoint labels: its own labels and its service account. */
+/**
+ * The pod labels Cilium leaves out of an endpoint's identity by default, so no selector can match them ("Limiting
+ * Identity-Relevant Labels" in the Cilium docs; a `labels` setting of `cilium-config` can change the list).
+ */
+const NOT_IDENTITY_RELEVANT =
+  /^(io\.kubernetes|kubernetes\.io|beta\.kubernetes\.io|k8s\.io|statefulset\.kubernetes\.io|pod-template-generation|pod-template-hash|controller-revision-hash|annotation|etcd_node)/;
+
+/** The pod part of a pod's endpoint labels: its identity-relevant labels and its service account. */
 function podEndpointLabels(pod: Pod): Record<string, string> {
-  return { ...pod.metadata.labels, [SERVICE_ACCOUNT_LABEL]: pod.spec?.serviceAccountName ?? 'default' };
+  const relevant = Object.entries(pod.metadata.labels ?? {}).filter(([key]) => !NOT_IDENTITY_RELEVANT.test(key));
+  return { ...Object.fromEntries(relevant), [SERVICE_ACCOUNT_LABEL]: pod.spec?.serviceAccountName ?? 'default' };
 }
 
 /** Whether the split selector matches `pod`, whose namespace has the endpoint labels `namespace`. */
