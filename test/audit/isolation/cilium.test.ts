@@ -48,14 +48,18 @@ describe('Cilium endpoint selectors', () => {
   });
 
   it('cannot match the labels Cilium leaves out of identities (pod-template-hash, kubernetes.io/…)', () => {
-    const hashed = pod('shop', 'web-2', { labels: { app: 'web', 'pod-template-hash': '6d4b9c7f8', 'app.kubernetes.io/name': 'web' } });
+    const hashed = pod('shop', 'web-2', {
+      labels: { app: 'web', 'pod-template-hash': '6d4b9c7f8', 'app.kubernetes.io/name': 'web', 'statefulset.kubernetes.io/pod-name': 'web-2', 'node.beta.kubernetes.io/x': 'y' },
+    });
     const read = (matchLabels: Record<string, string>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels }, ingress: [{}] })).subject;
 
     expect([
       read({ 'pod-template-hash': '6d4b9c7f8' }).selectsPod(hashed, shopLabels),
       read({ 'app.kubernetes.io/name': 'web' }).selectsPod(hashed, shopLabels),
       read({ 'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name': 'shop' }).selectsPod(hashed, shopLabels),
-    ]).toEqual([false, true, true]);
+      read({ 'statefulset.kubernetes.io/pod-name': 'web-2' }).selectsPod(hashed, shopLabels),
+      read({ 'node.beta.kubernetes.io/x': 'y' }).selectsPod(hashed, shopLabels),
+    ]).toEqual([false, true, true, false, false]);
   });
 
   it('select in a CiliumNetworkPolicy only its own namespace, whatever namespace its selector names', () => {

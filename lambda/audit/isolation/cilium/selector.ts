@@ -64,10 +64,27 @@ export function namespaceEndpointLabels(name: string, labels: Record<string, str
 
 /**
  * The pod labels Cilium leaves out of an endpoint's identity by default, so no selector can match them ("Limiting
- * Identity-Relevant Labels" in the Cilium docs; a `labels` setting of `cilium-config` can change the list).
+ * Identity-Relevant Labels" in the Cilium docs; a `labels` setting of `cilium-config` can change the list). Cilium
+ * matches each pattern from the key's start only, so `app.kubernetes.io/name` stays.
  */
-const NOT_IDENTITY_RELEVANT =
-  /^(io\.kubernetes|kubernetes\.io|beta\.kubernetes\.io|k8s\.io|statefulset\.kubernetes\.io|pod-template-generation|pod-template-hash|controller-revision-hash|annotation|etcd_node)/;
+const NOT_IDENTITY_RELEVANT = new RegExp(
+  '^(' +
+    [
+      'io\\.kubernetes',
+      'kubernetes\\.io',
+      'statefulset\\.kubernetes\\.io/pod-name',
+      'apps\\.kubernetes\\.io/pod-index',
+      'batch\\.kubernetes\\.io/job-completion-index',
+      '.*beta\\.kubernetes\\.io',
+      'k8s\\.io',
+      'pod-template-generation',
+      'pod-template-hash',
+      'controller-revision-hash',
+      'annotation',
+      'etcd_node',
+    ].join('|') +
+    ')',
+);
 
 /** The pod part of a pod's endpoint labels: its identity-relevant labels and its service account. */
 function podEndpointLabels(pod: Pod): Record<string, string> {
