@@ -24,13 +24,13 @@ const PAGE_SIZE = 2;
 const ENGINE_CONFIG_MAPS = 3;
 
 /**
- * The requests a complete read of `snapshot` takes: `/apis` and the resource list of each group version of a served
- * CRD-backed row, then one page per `PAGE_SIZE` objects of each served kind (at least one), except ConfigMaps: only
+ * The requests a complete read of `snapshot` takes: `/apis` and the resource list of each group version (every version
+ * the test server offers) of a served CRD-backed row, then one page per `PAGE_SIZE` objects of each served kind (at least one), except ConfigMaps: only
  * the engine ones are read, by name.
  */
 function expectedRequests(snapshot: ClusterSnapshot): number {
   const served = KINDS.filter((spec) => spec.bucket !== 'configMaps' && servedLive(snapshot, spec));
-  const groupVersions = new Set(served.filter((spec) => !spec.builtIn).map((spec) => apiVersionOf(spec)));
+  const groupVersions = new Set(served.filter((spec) => !spec.builtIn).flatMap((spec) => spec.versions.map((version) => apiVersionOf(spec, version))));
   const pages = served.reduce((sum, spec) => sum + Math.max(1, Math.ceil((snapshot.kube[spec.bucket]?.length ?? 0) / PAGE_SIZE)), 0);
   return 1 + groupVersions.size + pages + ENGINE_CONFIG_MAPS;
 }

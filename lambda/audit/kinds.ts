@@ -23,6 +23,11 @@ export interface KindSpec {
   /** How messages name several of them (`NetworkPolicies`). */
   label: string;
   /**
+   * How messages name the kind when its name alone is ambiguous (`ClusterNetworkPolicy.policy.networking.k8s.io`,
+   * kubectl's `kind.group`); absent: the kind. The first API of a kind name keeps the plain name.
+   */
+  title?: string;
+  /**
    * Built in to every API server (core, apps, batch, networking.k8s.io): always served. Otherwise a CRD, served only
    * where it is installed; a CRD that is not installed is simply absent (read, none), never a reason for UNKNOWN.
    */
@@ -55,6 +60,14 @@ export const KINDS = [
   { bucket: 'ciliumNetworkPolicies', kind: 'CiliumNetworkPolicy', group: 'cilium.io', versions: ['v2'], plural: 'ciliumnetworkpolicies', namespaced: true, label: 'CiliumNetworkPolicies', builtIn: false, mayBeEmpty: false },
   { bucket: 'ciliumClusterwideNetworkPolicies', kind: 'CiliumClusterwideNetworkPolicy', group: 'cilium.io', versions: ['v2'], plural: 'ciliumclusterwidenetworkpolicies', namespaced: false, label: 'CiliumClusterwideNetworkPolicies', builtIn: false, mayBeEmpty: false },
   { bucket: 'ciliumEndpoints', kind: 'CiliumEndpoint', group: 'cilium.io', versions: ['v2'], plural: 'ciliumendpoints', namespaced: true, label: 'CiliumEndpoints', builtIn: false, mayBeEmpty: false },
+  // Kubernetes SIG Network's admin policies (POLICY-APIS.md §2): v1alpha1 AdminNetworkPolicy and its Baseline
+  // singleton, and their v1alpha2 replacement, a third ClusterNetworkPolicy.
+  { bucket: 'adminNetworkPolicies', kind: 'AdminNetworkPolicy', group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'adminnetworkpolicies', namespaced: false, label: 'AdminNetworkPolicies', builtIn: false, mayBeEmpty: false },
+  { bucket: 'baselineAdminNetworkPolicies', kind: 'BaselineAdminNetworkPolicy', group: 'policy.networking.k8s.io', versions: ['v1alpha1'], plural: 'baselineadminnetworkpolicies', namespaced: false, label: 'BaselineAdminNetworkPolicies', builtIn: false, mayBeEmpty: false },
+  { bucket: 'upstreamClusterNetworkPolicies', kind: 'ClusterNetworkPolicy', group: 'policy.networking.k8s.io', versions: ['v1alpha2'], plural: 'clusternetworkpolicies', namespaced: false, label: 'ClusterNetworkPolicies (policy.networking.k8s.io)', title: 'ClusterNetworkPolicy.policy.networking.k8s.io', builtIn: false, mayBeEmpty: false },
+  // Antrea's own policies (POLICY-APIS.md §5): v1beta1 since Antrea 1.5, v1alpha1 before.
+  { bucket: 'antreaClusterNetworkPolicies', kind: 'ClusterNetworkPolicy', group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha1'], plural: 'clusternetworkpolicies', namespaced: false, label: 'ClusterNetworkPolicies (crd.antrea.io)', title: 'ClusterNetworkPolicy.crd.antrea.io', builtIn: false, mayBeEmpty: false },
+  { bucket: 'antreaNetworkPolicies', kind: 'NetworkPolicy', group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha1'], plural: 'networkpolicies', namespaced: true, label: 'NetworkPolicies (crd.antrea.io)', title: 'NetworkPolicy.crd.antrea.io', builtIn: false, mayBeEmpty: false },
 ] as const satisfies readonly KindSpec[];
 
 /** One row of {@link KINDS}, with its literal bucket name. */
@@ -66,6 +79,11 @@ export type KindBucket = KindRow['bucket'];
 /** The `apiVersion` objects of a row carry in its preferred version (`v1`, `networking.k8s.io/v1`). */
 export function apiVersionOf(spec: KindSpec, version: string = spec.versions[0] ?? 'v1'): string {
   return spec.group === '' ? version : `${spec.group}/${version}`;
+}
+
+/** How messages name one object of `spec`'s kind: its {@link KindSpec.title}, else the kind. */
+export function kindTitle(spec: KindSpec): string {
+  return spec.title ?? spec.kind;
 }
 
 /** The API group of an `apiVersion` (`''` for `v1`, `networking.k8s.io` for `networking.k8s.io/v1`). */
@@ -113,7 +131,7 @@ const MODELED_KIND_NAMES: ReadonlySet<string> = new Set(KINDS.map((spec) => spec
 
 /**
  * True for an object the audit does not model but that may filter pod traffic: a kind named like a network policy
- * (`CiliumNetworkPolicy`, Calico's `GlobalNetworkPolicy`, `AdminNetworkPolicy`) or one that shares a modeled kind's
+ * (`CiliumNetworkPolicy`, Calico's `GlobalNetworkPolicy`) or one that shares a modeled kind's
  * name in another API group or version (Calico's `projectcalico.org/v3` `NetworkPolicy`). Loading names each such
  * (group, kind) in a warning, so a policy the audit cannot see is never silently missing; other kinds (Deployments,
  * Services) are simply not part of the audit.

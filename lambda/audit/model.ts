@@ -8,7 +8,7 @@
 import type { EngineVerdict } from './engines/engine-verdict.js';
 import type { AuditOptions, FindingResource } from './finding.js';
 import { compareText, countOf } from './findings.js';
-import { kindOfBucket } from './kinds.js';
+import { kindOfBucket, kindTitle } from './kinds.js';
 import { byNamespace, namespaceLabels, namespaceOf } from './objects.js';
 import type { ClusterSnapshot, KubeObject, Namespace, Pod } from './snapshot.js';
 import { POLICY_APIS } from './isolation/apis.js';
@@ -92,7 +92,7 @@ function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matc
     api,
     // A CRD's kind may be another API's kind too (three APIs define ClusterNetworkPolicy): its group says which.
     resource: { kind: spec.kind, namespace, name, ...(spec.builtIn ? {} : { api_group: spec.group }) },
-    title: `${spec.kind} ${namespace === null ? name : `${namespace}/${name}`}`,
+    title: `${kindTitle(spec)} ${namespace === null ? name : `${namespace}/${name}`}`,
     name,
     selected,
     hostNetworkMatches: matched.length - selected.length,
@@ -133,17 +133,29 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
   const namespaceTierRules = new Map<string, AppliedTierRule[]>();
   // Cluster-scoped policies that isolate by selection (CiliumClusterwideNetworkPolicy), per namespace they isolate in.
   const namespaceClusterPolicies = new Map<string, PolicyView[]>();
+  // Rules on every pod of a namespace are kept once per namespace, so a cluster-wide subject costs no per-pod list. An
+  // unsure policy's rules are kept: decisions they would change become unknown (isolation/decision.ts).
+  const applyTierRules = (view: PolicyView, applied: readonly string[]) => {
+    if (!view.counts && !isUnsure(view)) return;
+    for (const rule of view.tierRules) {
+      if (view.subject.everyPod) for (const name of applied) push(namespaceTierRules, name, { view, rule });
+      else for (const pod of view.selected) push(tierRulesOf, pod, { view, rule });
+    }
+  };
   for (const api of POLICY_APIS) {
     const objects = [...(kube[api.bucket] ?? [])].sort(byName) as KubeObject[];
     if (kindOfBucket(api.bucket).namespaced) {
       for (const object of objects.filter(audited)) {
         const facts = api.read(object as never);
-        const pods = podsByNamespace.get(namespaceOf(object)) ?? [];
-        const labels = labelsOf(namespaceOf(object));
+        const namespace = namespaceOf(object);
+        const pods = podsByNamespace.get(namespace) ?? [];
+        const labels = labelsOf(namespace);
         const view = viewPolicy(api, object, facts, pods.filter((pod) => facts.subject.selectsPod(pod, labels)), context);
-        push(policiesByNamespace, namespaceOf(object), view);
-        for (const pod of view.selected) push(policiesSelecting, pod, view);
+        push(policiesByNamespace, namespace, view);
         if (!view.counts) for (const pod of view.selected) push(uncountedSelecting, pod, view);
+        // A tiered namespaced policy (Antrea's) acts through its rules alone; it never selects as a namespace policy.
+        if (api.tiered) applyTierRules(view, [namespace]);
+        else for (const pod of view.selected) push(policiesSelecting, pod, view);
       }
       continue;
     }
@@ -159,16 +171,8 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
         const isolatedIn = view.subject.everyPod ? applied : distinctNamespaces(view.selected);
         if (view.counts || isUnsure(view)) for (const name of isolatedIn) push(namespaceClusterPolicies, name, view);
       }
-      if (!view.counts) {
-        for (const pod of view.selected) push(uncountedSelecting, pod, view);
-        // An unsure policy's rules are kept: decisions they would change become unknown (isolation/decision.ts).
-        if (!isUnsure(view)) continue;
-      }
-      // Rules on every pod of a namespace are kept once per namespace, so a cluster-wide subject costs no per-pod list.
-      for (const rule of view.tierRules) {
-        if (view.subject.everyPod) for (const name of applied) push(namespaceTierRules, name, { view, rule });
-        else for (const pod of view.selected) push(tierRulesOf, pod, { view, rule });
-      }
+      if (!view.counts) for (const pod of view.selected) push(uncountedSelecting, pod, view);
+      applyTierRules(view, applied);
     }
   }
 
@@ -196,7 +200,12 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       reachable.map((name) => [
         name,
         withNodeClassDefaults(
-          namespaceIsolation([...(policiesByNamespace.get(name) ?? []), ...(namespaceClusterPolicies.get(name) ?? [])], namespaceTierRules.get(name) ?? [], modes),
+          namespaceIsolation(
+            // Tiered namespaced policies act through the tier rules; only policies that select as such are the namespace's.
+            [...(policiesByNamespace.get(name) ?? []).filter((view) => view.api.tiered !== true), ...(namespaceClusterPolicies.get(name) ?? [])],
+            namespaceTierRules.get(name) ?? [],
+            modes,
+          ),
           podsByNamespace.get(name) ?? [],
           isolation,
           modes,

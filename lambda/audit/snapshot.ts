@@ -160,6 +160,112 @@ export interface AwsClusterNetworkPolicy extends KubeObject {
   };
 }
 
+/** The subject of an upstream admin policy, as the AWS ClusterNetworkPolicy's: namespaces, or pods of namespaces. */
+export interface AdminPolicySubject {
+  namespaces?: LabelSelector;
+  pods?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector };
+}
+
+/** A peer of an upstream admin policy rule: exactly one of these is set (`nodes` and `networks` on egress only). */
+export interface AdminPolicyPeer {
+  namespaces?: LabelSelector;
+  pods?: { namespaceSelector?: LabelSelector; podSelector?: LabelSelector };
+  nodes?: LabelSelector;
+  networks?: string[];
+  domainNames?: string[];
+}
+
+/** A rule of a v1alpha1 AdminNetworkPolicy (`Allow`, `Deny`, `Pass`) or BaselineAdminNetworkPolicy (`Allow`, `Deny`). */
+export interface AdminPolicyRule {
+  name?: string;
+  action?: string;
+  from?: AdminPolicyPeer[];
+  to?: AdminPolicyPeer[];
+  /** The v1alpha1 ports, in the AWS ClusterNetworkPolicy's shape. */
+  ports?: ClusterPolicyPort[];
+}
+
+/** `policy.networking.k8s.io/v1alpha1` AdminNetworkPolicy (cluster-scoped): rules before the namespace policies. */
+export interface AdminNetworkPolicy extends KubeObject {
+  kind: 'AdminNetworkPolicy';
+  spec?: { priority?: number; subject?: AdminPolicySubject; ingress?: AdminPolicyRule[]; egress?: AdminPolicyRule[] };
+}
+
+/** `policy.networking.k8s.io/v1alpha1` BaselineAdminNetworkPolicy (the singleton `default`): rules after them. */
+export interface BaselineAdminNetworkPolicy extends KubeObject {
+  kind: 'BaselineAdminNetworkPolicy';
+  spec?: { subject?: AdminPolicySubject; ingress?: AdminPolicyRule[]; egress?: AdminPolicyRule[] };
+}
+
+/** A port match of a v1alpha2 ClusterNetworkPolicy rule: one protocol's destination port, or a named port. */
+export interface ClusterPolicyProtocol {
+  tcp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  udp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  sctp?: { destinationPort?: { number?: number; range?: { start?: number; end?: number } } };
+  destinationNamedPort?: string;
+}
+
+/** A rule of a v1alpha2 ClusterNetworkPolicy (`Accept`, `Deny`, `Pass`). */
+export interface UpstreamClusterPolicyRule {
+  name?: string;
+  action?: string;
+  from?: AdminPolicyPeer[];
+  to?: AdminPolicyPeer[];
+  protocols?: ClusterPolicyProtocol[];
+}
+
+/** `policy.networking.k8s.io/v1alpha2` ClusterNetworkPolicy (cluster-scoped, tiers Admin and Baseline). */
+export interface UpstreamClusterNetworkPolicy extends KubeObject {
+  kind: 'ClusterNetworkPolicy';
+  spec?: {
+    tier?: string;
+    priority?: number;
+    subject?: AdminPolicySubject;
+    ingress?: UpstreamClusterPolicyRule[];
+    egress?: UpstreamClusterPolicyRule[];
+  };
+}
+
+/** Where an Antrea policy (or one of its rules) applies, or a peer of its rules: the fields the audit models. */
+export interface AntreaPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: IPBlock;
+  /** Any other field (`group`, `serviceAccount`, `namespaces`, `fqdn`, `nodeSelector`, …) names what the audit does not model. */
+  [other: string]: unknown;
+}
+
+/** A rule of an Antrea policy: `Allow`, `Drop`, `Reject` or `Pass` on its peers (none: every source or destination). */
+export interface AntreaRule {
+  name?: string;
+  action?: string;
+  from?: AntreaPeer[];
+  to?: AntreaPeer[];
+  ports?: NetworkPolicyPort[];
+  appliedTo?: AntreaPeer[];
+}
+
+/** The spec Antrea's ClusterNetworkPolicy and NetworkPolicy share: tier, priority, where it applies, its rules. */
+export interface AntreaPolicySpec {
+  tier?: string;
+  priority?: number;
+  appliedTo?: AntreaPeer[];
+  ingress?: AntreaRule[];
+  egress?: AntreaRule[];
+}
+
+/** Antrea ClusterNetworkPolicy (`crd.antrea.io`, cluster-scoped). */
+export interface AntreaClusterNetworkPolicy extends KubeObject {
+  kind: 'ClusterNetworkPolicy';
+  spec?: AntreaPolicySpec;
+}
+
+/** Antrea NetworkPolicy (`crd.antrea.io`, namespaced): not the core NetworkPolicy. */
+export interface AntreaNetworkPolicy extends KubeObject {
+  kind: 'NetworkPolicy';
+  spec?: AntreaPolicySpec;
+}
+
 /** What the VPC CNI's controller wrote for a NetworkPolicy or ApplicationNetworkPolicy of the same namespace. */
 export interface PolicyEndpoint extends KubeObject {
   kind: 'PolicyEndpoint';
@@ -302,6 +408,11 @@ export interface InventoryObjects {
   ciliumClusterwideNetworkPolicies: CiliumClusterwideNetworkPolicy;
   /** Per-pod evidence of what Cilium enforces (POLICY-APIS.md §3.4). */
   ciliumEndpoints: CiliumEndpoint;
+  adminNetworkPolicies: AdminNetworkPolicy;
+  baselineAdminNetworkPolicies: BaselineAdminNetworkPolicy;
+  upstreamClusterNetworkPolicies: UpstreamClusterNetworkPolicy;
+  antreaClusterNetworkPolicies: AntreaClusterNetworkPolicy;
+  antreaNetworkPolicies: AntreaNetworkPolicy;
 }
 
 /**

@@ -93,19 +93,46 @@ const CLUSTER_SUBJECT: Rule = fields({
   pods: optional(fields({ namespaceSelector: optional(selector), podSelector: optional(selector) })),
 });
 
-/** A peer of an AWS ClusterNetworkPolicy rule (POLICY-APIS.md §1.5). */
+/** A peer of an AWS ClusterNetworkPolicy rule (POLICY-APIS.md §1.5) or an upstream admin policy rule (§2). */
 const CLUSTER_PEER: Rule = fields({
   namespaces: optional(selector),
   pods: optional(fields({ namespaceSelector: optional(selector), podSelector: optional(selector) })),
+  nodes: optional(selector),
   networks: optional(list(text)),
   domainNames: optional(list(text)),
 });
 
-function clusterRules(peers: 'from' | 'to'): Rule {
+const AWS_ACTIONS = ['Accept', 'Deny', 'Pass'];
+
+/** The rules of a tiered cluster policy: each an action of `actions` on its peers, limited by its `ports` field. */
+function clusterRules(peers: 'from' | 'to', actions: readonly string[] = AWS_ACTIONS, ports: 'ports' | 'protocols' = 'ports'): Rule {
+  return optional(list(fields({ name: optional(text), action: oneOf(actions), [peers]: optional(list(CLUSTER_PEER)), [ports]: PORTS })));
+}
+
+/** The spec of an upstream admin policy (POLICY-APIS.md §2): its subject and rules, and the fields of its version. */
+function adminPolicySpec(actions: readonly string[], ports: 'ports' | 'protocols', extra: Record<string, Rule>): Rule {
+  return fields({
+    spec: optional(
+      fields({ ...extra, subject: optional(CLUSTER_SUBJECT), ingress: clusterRules('from', actions, ports), egress: clusterRules('to', actions, ports) }),
+    ),
+  });
+}
+
+/** Where an Antrea policy or rule applies, and the peers of its rules: the core peer fields (others are not read). */
+const ANTREA_PEERS: Rule = optional(list(fields(PEER_FIELDS)));
+
+function antreaRules(peers: 'from' | 'to'): Rule {
   return optional(
-    list(fields({ name: optional(text), action: oneOf(['Accept', 'Deny', 'Pass']), [peers]: optional(list(CLUSTER_PEER)), ports: PORTS })),
+    list(fields({ name: optional(text), action: oneOf(['Allow', 'Drop', 'Reject', 'Pass']), [peers]: ANTREA_PEERS, ports: PORTS, appliedTo: ANTREA_PEERS })),
   );
 }
+
+/** The spec Antrea's ClusterNetworkPolicy and NetworkPolicy share (POLICY-APIS.md §5). */
+const ANTREA_POLICY: Rule = fields({
+  spec: optional(
+    fields({ tier: optional(text), priority: optional(count), appliedTo: ANTREA_PEERS, ingress: antreaRules('from'), egress: antreaRules('to') }),
+  ),
+});
 
 /** The endpoints a PolicyEndpoint or ClusterPolicyEndpoint lists: the pods the controller resolved the policy to. */
 const POD_ENDPOINTS: Rule = optional(
@@ -225,6 +252,11 @@ const KIND_RULES = {
   ciliumNetworkPolicies: CILIUM_POLICY,
   ciliumClusterwideNetworkPolicies: CILIUM_POLICY,
   ciliumEndpoints: fields({ status: optional(fields({ policy: optional(fields({ ingress: CILIUM_DIRECTION, egress: CILIUM_DIRECTION })) })) }),
+  adminNetworkPolicies: adminPolicySpec(['Allow', 'Deny', 'Pass'], 'ports', { priority: optional(count) }),
+  baselineAdminNetworkPolicies: adminPolicySpec(['Allow', 'Deny'], 'ports', {}),
+  upstreamClusterNetworkPolicies: adminPolicySpec(AWS_ACTIONS, 'protocols', { tier: optional(oneOf(['Admin', 'Baseline'])), priority: optional(count) }),
+  antreaClusterNetworkPolicies: ANTREA_POLICY,
+  antreaNetworkPolicies: ANTREA_POLICY,
 } as const satisfies Record<KindBucket, Rule>;
 
 function selector(value: unknown, path: string): Problem {

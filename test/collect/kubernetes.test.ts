@@ -128,9 +128,9 @@ describe('collectKubeInventory', () => {
     // Act
     const collection = await collectKubeInventory(kubeConfigFor(api), { pageSize: 2 });
 
-    // Assess: /apis and each CRD group version, one list per row of the kinds table but ConfigMaps, 2 more pod
-    // pages, 3 ConfigMaps
-    const groupVersions = new Set(KINDS.filter((spec) => !spec.builtIn).map((spec) => apiVersionOf(spec))).size;
+    // Assess: /apis and each CRD group version (every version of a row), one list per row of the kinds table but
+    // ConfigMaps, 2 more pod pages, 3 ConfigMaps
+    const groupVersions = new Set(KINDS.filter((spec) => !spec.builtIn).flatMap((spec) => spec.versions.map((version) => apiVersionOf(spec, version)))).size;
     const expected = 1 + groupVersions + (KINDS.length - 1) + 2 + 3;
     expect(collection.requests).toBe(expected);
     expect(api.requests).toHaveLength(expected);

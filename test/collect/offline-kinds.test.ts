@@ -165,6 +165,26 @@ describe('the policy APIs are validated like the core kinds', () => {
       'spec.podSelectorEndpoints is not a list',
     ],
     [
+      'an AdminNetworkPolicy rule with the v1alpha2 action Accept (v1alpha1 writes Allow)',
+      { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'x' }, spec: { ingress: [{ action: 'Accept', from: [{ namespaces: {} }] }] } },
+      'spec.ingress[0].action is not one of Allow, Deny, Pass',
+    ],
+    [
+      'a BaselineAdminNetworkPolicy rule with Pass, which only the Admin tier has',
+      { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'x' }, spec: { egress: [{ action: 'Pass', to: [{ namespaces: {} }] }] } },
+      'spec.egress[0].action is not one of Allow, Deny',
+    ],
+    [
+      'an Antrea NetworkPolicy rule with the action Deny (Antrea writes Drop)',
+      { apiVersion: 'crd.antrea.io/v1beta1', kind: 'NetworkPolicy', metadata: { name: 'x', namespace: 'shop' }, spec: { ingress: [{ action: 'Deny' }] } },
+      'spec.ingress[0].action is not one of Allow, Drop, Reject, Pass',
+    ],
+    [
+      'an Antrea ClusterNetworkPolicy appliedTo with a bad selector',
+      { apiVersion: 'crd.antrea.io/v1alpha1', kind: 'ClusterNetworkPolicy', metadata: { name: 'x' }, spec: { appliedTo: [{ namespaceSelector: { matchLabels: 'all' } }] } },
+      'spec.appliedTo[0].namespaceSelector.matchLabels is not an object',
+    ],
+    [
       'a NodeClass with an unknown network policy default',
       { apiVersion: 'eks.amazonaws.com/v1', kind: 'NodeClass', metadata: { name: 'x' }, spec: { networkPolicy: 'Deny' } },
       'spec.networkPolicy is not one of DefaultAllow, DefaultDeny',

@@ -8,7 +8,9 @@ import { CheckId, Status } from '../finding.js';
 import { LIST_LIMIT, listNames } from '../findings.js';
 import type { AuditModel } from '../model.js';
 import { PolicyType } from '../isolation/direction.js';
+import { networkPolicyApi } from '../isolation/network-policy.js';
 import type { PolicyView } from '../isolation/policy-api.js';
+import { kindOfBucket, kindTitle } from '../kinds.js';
 import { distinct } from '../engines/wording.js';
 import type { CheckVerdict } from '../verdict.js';
 import { describeWorkload, podsOf, usesHostNetwork, workloadResource, type Workload } from '../workloads.js';
@@ -19,7 +21,7 @@ import { UNSURE_REMEDIATION, isolatedFor, sentence } from './isolation-wording.j
 /** How a message lists a namespace's policies: `allow-cart [Ingress]`, `ApplicationNetworkPolicy api [Egress]`. */
 export function describeNamespacePolicies(views: readonly PolicyView[]): string {
   return listNames(
-    views.map((view) => `${view.resource.kind === 'NetworkPolicy' ? '' : `${view.resource.kind} `}${view.name} [${view.isolates.join(', ') || 'none'}]`),
+    views.map((view) => `${view.api === networkPolicyApi ? '' : `${kindTitle(kindOfBucket(view.api.bucket))} `}${view.name} [${view.isolates.join(', ') || 'none'}]`),
   );
 }
 

@@ -6,6 +6,7 @@
 import type { ClusterSnapshot } from '../snapshot.js';
 import { EngineName } from './engine-verdict.js';
 import { versionGate, type FoundVersion, type GateReading } from './versions.js';
+import { agentImageVersion, ANTREA_IMAGE, CALICO_IMAGE } from './agent-image-version.js';
 import { VPC_CNI, vpcCniVersion } from './vpc-cni/version.js';
 
 interface VersionReader {
@@ -16,6 +17,8 @@ interface VersionReader {
 
 const READERS: Partial<Record<EngineName, VersionReader>> = {
   [EngineName.VpcCni]: { product: VPC_CNI, read: vpcCniVersion },
+  [EngineName.Calico]: { product: CALICO_IMAGE.product, read: (snapshot) => agentImageVersion(snapshot, CALICO_IMAGE) },
+  [EngineName.Antrea]: { product: ANTREA_IMAGE.product, read: (snapshot) => agentImageVersion(snapshot, ANTREA_IMAGE) },
 };
 
 /** Reads each engine's version at most once, and answers whether it meets a gate. */

@@ -2,6 +2,8 @@
  * The policy APIs the isolation model reads, one adapter each (policy-api.ts): adding a policy API is one row in
  * kinds.ts plus one adapter here.
  */
+import { adminNetworkPolicyApi, baselineAdminNetworkPolicyApi, upstreamClusterNetworkPolicyApi } from './admin-network-policies.js';
+import { antreaClusterNetworkPolicyApi, antreaNetworkPolicyApi } from './antrea-policies.js';
 import { applicationNetworkPolicyApi } from './application-network-policy.js';
 import { awsClusterNetworkPolicyApi } from './aws-cluster-network-policy.js';
 import { ciliumClusterwideNetworkPolicyApi, ciliumNetworkPolicyApi } from './cilium/policy.js';
@@ -16,4 +18,11 @@ export const POLICY_APIS: readonly PolicyApi[] = [
   // Cilium
   ciliumNetworkPolicyApi,
   ciliumClusterwideNetworkPolicyApi,
+  // Upstream admin policies (policy.networking.k8s.io).
+  adminNetworkPolicyApi,
+  baselineAdminNetworkPolicyApi,
+  upstreamClusterNetworkPolicyApi,
+  // Antrea (crd.antrea.io).
+  antreaNetworkPolicyApi,
+  antreaClusterNetworkPolicyApi,
 ];

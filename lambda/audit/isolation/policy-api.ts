@@ -98,6 +98,11 @@ export interface PolicyApi<Bucket extends KindBucket = KindBucket> {
   versionGates?: Partial<Record<EngineName, string>>;
   /** How messages name those engines (`the VPC CNI's network policy agent or EKS Auto Mode`). */
   enforcers?: string;
+  /**
+   * Its policies act only through tier rules (tiered policies, namespaced or not): they never select a pod as a
+   * namespace policy does, so they neither isolate it nor keep the Baseline tier and default denies from it.
+   */
+  tiered?: boolean;
   /** Where the VPC CNI's controller records that it programmed one of these policies. */
   endpoints?: EndpointBucket;
   read(object: InventoryObjects[Bucket]): PolicyFacts;

@@ -51,10 +51,11 @@ export const Admits = {
   EveryPod: 'traffic from every pod of every namespace',
 } as const;
 
-// Any CIDR with prefix length 0 (0.0.0.0/0, ::/0 and their non-canonical spellings) is every address.
-const EVERY_ADDRESS = /\/0+$/;
+/** Any CIDR with prefix length 0 (0.0.0.0/0, ::/0 and their non-canonical spellings) is every address, pods included. */
+export const EVERY_ADDRESS = /\/0+$/;
 
-function permissivePeer(peer: NetworkPolicyPeer, index: number): Pick<PermissiveRule, 'admits' | 'reason'> | undefined {
+/** What a peer of core NetworkPolicy's shape admits when it admits every address or every pod of every namespace. */
+export function permissivePeer(peer: NetworkPolicyPeer, index: number): Pick<PermissiveRule, 'admits' | 'reason'> | undefined {
   if (typeof peer.ipBlock?.cidr === 'string' && EVERY_ADDRESS.test(peer.ipBlock.cidr.trim())) {
     const except = peer.ipBlock.except?.length ? ` (except ${peer.ipBlock.except.join(', ')})` : '';
     return { admits: Admits.Everywhere, reason: `from[${index}] is ipBlock ${peer.ipBlock.cidr}${except}: every address is allowed` };
