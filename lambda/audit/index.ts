@@ -43,7 +43,7 @@ function withSuppression(verdict: CheckVerdict, checkId: CheckId, { snapshot, op
 export function auditSnapshot(snapshot: ClusterSnapshot, options: AuditOptions): Finding[] {
   const engine = detectEngine(snapshot);
   const context: AuditContext = { snapshot, options, model: buildModel(snapshot, options, engine), engine };
-  const enforcedApis = enforcedPolicyBuckets(engine, snapshot.servedKinds);
+  const enforcedApis = enforcedPolicyBuckets(engine, snapshot);
   const outcomes: CheckOutcome[] = [];
   const findings: Finding[] = [];
   for (const entry of CHECKS) {

@@ -68,6 +68,20 @@ export const KINDS = [
   // Antrea's own policies (POLICY-APIS.md §5): v1beta1 since Antrea 1.5, v1alpha1 before.
   { bucket: 'antreaClusterNetworkPolicies', kind: 'ClusterNetworkPolicy', group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha1'], plural: 'clusternetworkpolicies', namespaced: false, label: 'ClusterNetworkPolicies (crd.antrea.io)', title: 'ClusterNetworkPolicy.crd.antrea.io', builtIn: false, mayBeEmpty: false },
   { bucket: 'antreaNetworkPolicies', kind: 'NetworkPolicy', group: 'crd.antrea.io', versions: ['v1beta1', 'v1alpha1'], plural: 'networkpolicies', namespaced: true, label: 'NetworkPolicies (crd.antrea.io)', title: 'NetworkPolicy.crd.antrea.io', builtIn: false, mayBeEmpty: false },
+  // Calico (POLICY-APIS.md §4): projectcalico.org/v3 through the Calico API server (or its native v3 CRDs), then the
+  // crd.projectcalico.org/v1 CRDs it stores them in; the isolation model reads the CRD copies only when v3 was not read.
+  { bucket: 'calicoNetworkPolicies', kind: 'NetworkPolicy', group: 'projectcalico.org', versions: ['v3'], plural: 'networkpolicies', namespaced: true, label: 'NetworkPolicies (projectcalico.org)', title: 'Calico NetworkPolicy', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoGlobalNetworkPolicies', kind: 'GlobalNetworkPolicy', group: 'projectcalico.org', versions: ['v3'], plural: 'globalnetworkpolicies', namespaced: false, label: 'GlobalNetworkPolicies (projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoTiers', kind: 'Tier', group: 'projectcalico.org', versions: ['v3'], plural: 'tiers', namespaced: false, label: 'Tiers (projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoStagedNetworkPolicies', kind: 'StagedNetworkPolicy', group: 'projectcalico.org', versions: ['v3'], plural: 'stagednetworkpolicies', namespaced: true, label: 'StagedNetworkPolicies (projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoStagedGlobalNetworkPolicies', kind: 'StagedGlobalNetworkPolicy', group: 'projectcalico.org', versions: ['v3'], plural: 'stagedglobalnetworkpolicies', namespaced: false, label: 'StagedGlobalNetworkPolicies (projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoStagedKubernetesNetworkPolicies', kind: 'StagedKubernetesNetworkPolicy', group: 'projectcalico.org', versions: ['v3'], plural: 'stagedkubernetesnetworkpolicies', namespaced: true, label: 'StagedKubernetesNetworkPolicies (projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdNetworkPolicies', kind: 'NetworkPolicy', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'networkpolicies', namespaced: true, label: 'NetworkPolicies (crd.projectcalico.org)', title: 'Calico NetworkPolicy', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdGlobalNetworkPolicies', kind: 'GlobalNetworkPolicy', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'globalnetworkpolicies', namespaced: false, label: 'GlobalNetworkPolicies (crd.projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdTiers', kind: 'Tier', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'tiers', namespaced: false, label: 'Tiers (crd.projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdStagedNetworkPolicies', kind: 'StagedNetworkPolicy', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'stagednetworkpolicies', namespaced: true, label: 'StagedNetworkPolicies (crd.projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdStagedGlobalNetworkPolicies', kind: 'StagedGlobalNetworkPolicy', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'stagedglobalnetworkpolicies', namespaced: false, label: 'StagedGlobalNetworkPolicies (crd.projectcalico.org)', builtIn: false, mayBeEmpty: false },
+  { bucket: 'calicoCrdStagedKubernetesNetworkPolicies', kind: 'StagedKubernetesNetworkPolicy', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'stagedkubernetesnetworkpolicies', namespaced: true, label: 'StagedKubernetesNetworkPolicies (crd.projectcalico.org)', builtIn: false, mayBeEmpty: false },
 ] as const satisfies readonly KindSpec[];
 
 /** One row of {@link KINDS}, with its literal bucket name. */
@@ -107,7 +121,7 @@ const BY_BUCKET = new Map<string, KindRow>(KINDS.map((spec) => [spec.bucket, spe
 
 /**
  * The row of an object's (group, kind), or `undefined` when the audit does not model that API. Never matches by
- * kind alone: `projectcalico.org/v3` `NetworkPolicy` has no row of the core NetworkPolicy.
+ * kind alone: `projectcalico.org/v3` `NetworkPolicy` is Calico's row, never the core NetworkPolicy's.
  */
 export function kindOf(apiVersion: string | undefined, kind: string): KindRow | undefined {
   if (apiVersion === undefined) return undefined;
@@ -131,8 +145,8 @@ const MODELED_KIND_NAMES: ReadonlySet<string> = new Set(KINDS.map((spec) => spec
 
 /**
  * True for an object the audit does not model but that may filter pod traffic: a kind named like a network policy
- * (`CiliumNetworkPolicy`, Calico's `GlobalNetworkPolicy`) or one that shares a modeled kind's
- * name in another API group or version (Calico's `projectcalico.org/v3` `NetworkPolicy`). Loading names each such
+ * (`MultiNetworkPolicy`) or one that shares a modeled kind's name in another API group or version (a
+ * `projectcalico.org/v2` `NetworkPolicy`). Loading names each such
  * (group, kind) in a warning, so a policy the audit cannot see is never silently missing; other kinds (Deployments,
  * Services) are simply not part of the audit.
  */

@@ -25,9 +25,9 @@ import {
 } from './isolation/decision.js';
 import { defaultDenyModes } from './engines/vpc-cni/default-deny-modes.js';
 import { DIRECTIONS, type PolicyType } from './isolation/direction.js';
-import { enforcementOf } from './isolation/enforcement.js';
+import { copiedApiRead, enforcementOf } from './isolation/enforcement.js';
 import { indexEndpoints, type EndpointIndex } from './isolation/policy-endpoints.js';
-import { isUnsure, type PolicyApi, type PolicyFacts, type PolicyView } from './isolation/policy-api.js';
+import { Enforcement, isUnsure, type PolicyApi, type PolicyFacts, type PolicyView } from './isolation/policy-api.js';
 import { distinct, listOf } from './engines/wording.js';
 import { engineGates, type EngineGates } from './engines/engine-versions.js';
 import { groupWorkloads, isRunning, usesHostNetwork, type Workload } from './workloads.js';
@@ -49,7 +49,8 @@ export interface AuditModel {
   policies: PolicyView[];
   /**
    * The policies selecting each running non-host-network pod by selector, counted or not (absent: none selects it):
-   * the namespace policies, and the cluster-scoped ones that isolate by selection (CiliumClusterwideNetworkPolicy).
+   * the namespace policies, and the cluster-scoped ones that isolate by selection (CiliumClusterwideNetworkPolicy,
+   * GlobalNetworkPolicy).
    */
   policiesSelecting: Map<Pod, PolicyView[]>;
   /** The policies of any scope that select each running non-host-network pod but do not count (see `counts`). */
@@ -60,6 +61,8 @@ export interface AuditModel {
   isolation: Map<Pod, PodIsolation>;
   /** The isolation of each audited namespace (and of each namespace with running pods). */
   namespaceIsolation: Map<string, Record<PolicyType, NamespaceIsolation>>;
+  /** The policies the audit cannot read (see `PolicyFacts.unreadable`): the audit is incomplete when there is one. */
+  unreadable: PolicyView[];
   /** Workloads of audited namespaces with at least one running pod. */
   workloads: Workload[];
   /** The default-deny settings the engines honour, for evidence. */
@@ -86,7 +89,10 @@ function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matc
   const namespace = spec.namespaced ? namespaceOf(object) : null;
   const name = object.metadata.name;
   const selected = matched.filter((pod) => !usesHostNetwork(pod));
-  const { enforcement, reason, counts } = enforcementOf(api, spec, { namespace, name, selected: selected.length, rejected: facts.rejected }, context.engine, context.endpoints, context.gates);
+  const enforced = enforcementOf(api, spec, { namespace, name, selected: selected.length, rejected: facts.rejected }, context.engine, context.endpoints, context.gates);
+  // A policy the audit cannot read is unsure where it would count: what it would decide becomes unknown.
+  const { enforcement, reason, counts } =
+    facts.unreadable !== undefined && enforced.counts ? { enforcement: Enforcement.Unknown, reason: facts.unreadable, counts: false } : enforced;
   return {
     ...facts,
     api,
@@ -100,6 +106,11 @@ function viewPolicy(api: PolicyApi, object: KubeObject, facts: PolicyFacts, matc
     enforcementReason: reason,
     counts,
   };
+}
+
+/** A pod of `namespace` with no labels of its own: what a future pod there shows a selector at the least. */
+function unlabelledPod(namespace: string): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: '', namespace } };
 }
 
 /** Appends `value` to the list of `key`. */
@@ -142,11 +153,17 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       else for (const pod of view.selected) push(tierRulesOf, pod, { view, rule });
     }
   };
+  // A cluster-scoped policy isolates in a namespace it selects pods of, or whose pods it would select by their
+  // namespace alone (a pod without labels there matches: `projectcalico.org/namespace == "shop"`, `all()`).
+  const isolatesIn = (name: string, view: PolicyView, facts: PolicyFacts) =>
+    view.selected.some((pod) => namespaceOf(pod) === name) || facts.subject.selectsPod(unlabelledPod(name), labelsOf(name));
   for (const api of POLICY_APIS) {
-    const objects = [...(kube[api.bucket] ?? [])].sort(byName) as KubeObject[];
+    // Stored copies count only where what they copy was not read; mirrors of another API's objects never do.
+    if (copiedApiRead(api, snapshot)) continue;
+    const objects = ([...(kube[api.bucket] ?? [])] as KubeObject[]).filter((object) => !api.isCopy?.(object)).sort(byName);
     if (kindOfBucket(api.bucket).namespaced) {
       for (const object of objects.filter(audited)) {
-        const facts = api.read(object as never);
+        const facts = api.read(object as never, kube);
         const namespace = namespaceOf(object);
         const pods = podsByNamespace.get(namespace) ?? [];
         const labels = labelsOf(namespace);
@@ -160,15 +177,15 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       continue;
     }
     for (const object of objects) {
-      const facts = api.read(object as never);
+      const facts = api.read(object as never, kube);
       const applied = reachable.filter((name) => facts.subject.selectsNamespace(labelsOf(name)));
       const matched = applied.flatMap((name) => (podsByNamespace.get(name) ?? []).filter((pod) => facts.subject.selectsPod(pod, labelsOf(name))));
       const view = viewPolicy(api, object, facts, matched, context);
       clusterPolicies.push(view);
       if (facts.isolates.length > 0) {
         for (const pod of view.selected) push(policiesSelecting, pod, view);
-        // It counts for a namespace where it selects every pod, or some running one.
-        const isolatedIn = view.subject.everyPod ? applied : distinctNamespaces(view.selected);
+        // It counts for a namespace where it selects every pod, or some pod, running or future.
+        const isolatedIn = view.subject.everyPod ? applied : applied.filter((name) => isolatesIn(name, view, facts));
         if (view.counts || isUnsure(view)) for (const name of isolatedIn) push(namespaceClusterPolicies, name, view);
       }
       if (!view.counts) for (const pod of view.selected) push(uncountedSelecting, pod, view);
@@ -186,12 +203,13 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
     modes,
     review,
   });
+  const policies = [...[...policiesByNamespace.values()].flat(), ...clusterPolicies];
   return {
     cluster: clusterResource(snapshot),
     namespaces,
     podsByNamespace,
     policiesByNamespace,
-    policies: [...[...policiesByNamespace.values()].flat(), ...clusterPolicies],
+    policies,
     policiesSelecting,
     uncountedSelecting,
     isolatesPod,
@@ -213,6 +231,7 @@ export function buildModel(snapshot: ClusterSnapshot, options: AuditOptions, eng
       ]),
     ),
     workloads: groupWorkloads(runningPods, kube),
+    unreadable: policies.filter((view) => view.unreadable !== undefined),
     defaultDenyEvidence: modes.evidence,
   };
 }
@@ -225,11 +244,6 @@ function unsureClauses(views: readonly PolicyView[]): string[] {
 /** The reason of the unsure sources, or `undefined` when there are none. */
 function unsureReason(clauses: readonly string[]): string | undefined {
   return clauses.length > 0 ? clauses.join('; ') : undefined;
-}
-
-/** The namespaces of `pods`, each once. */
-function distinctNamespaces(pods: readonly Pod[]): string[] {
-  return [...new Set(pods.map(namespaceOf))];
 }
 
 /** The default-deny settings in force: Cilium's `always` holds whatever selects a pod; the VPC CNI's are lifted by selection. */

@@ -352,6 +352,61 @@ export interface CiliumEndpoint extends KubeObject {
   status?: { policy?: { ingress?: CiliumEndpointDirection; egress?: CiliumEndpointDirection } };
 }
 
+/** A source or destination of a Calico rule: selectors in Calico's language, networks, ports (POLICY-APIS.md §4.1). */
+export interface CalicoEntityRule {
+  selector?: string;
+  notSelector?: string;
+  namespaceSelector?: string;
+  nets?: string[];
+  notNets?: string[];
+  ports?: Array<number | string>;
+  notPorts?: Array<number | string>;
+  serviceAccounts?: { names?: string[]; selector?: string };
+  services?: { name?: string; namespace?: string };
+}
+
+/** A Calico rule: an action on the traffic its fields match; `Log` logs and goes on, `Pass` hands over to the next tier. */
+export interface CalicoRule {
+  action?: string;
+  protocol?: number | string;
+  notProtocol?: number | string;
+  icmp?: unknown;
+  notICMP?: unknown;
+  http?: unknown;
+  source?: CalicoEntityRule;
+  destination?: CalicoEntityRule;
+}
+
+/** The spec shared by Calico's NetworkPolicy, GlobalNetworkPolicy and their staged twins. */
+export interface CalicoPolicySpec {
+  tier?: string;
+  order?: number;
+  selector?: string;
+  /** GlobalNetworkPolicy only: the namespaces whose pods it applies to. */
+  namespaceSelector?: string;
+  serviceAccountSelector?: string;
+  types?: string[];
+  ingress?: CalicoRule[];
+  egress?: CalicoRule[];
+}
+
+/** Calico `NetworkPolicy`, `GlobalNetworkPolicy` and their `Staged*` twins (`projectcalico.org/v3`, `crd.projectcalico.org/v1`). */
+export interface CalicoPolicy extends KubeObject {
+  spec?: CalicoPolicySpec;
+}
+
+/** Calico `StagedKubernetesNetworkPolicy`: a core NetworkPolicy's spec, staged (never enforced). */
+export interface CalicoStagedKubernetesNetworkPolicy extends KubeObject {
+  kind: 'StagedKubernetesNetworkPolicy';
+  spec?: NetworkPolicy['spec'];
+}
+
+/** A Calico Tier: its order, and what happens to traffic no policy of it decides (`Deny` unless set to `Pass`). */
+export interface CalicoTier extends KubeObject {
+  kind: 'Tier';
+  spec?: { order?: number; defaultAction?: string };
+}
+
 export interface DaemonSet extends KubeObject {
   kind: 'DaemonSet';
   spec?: { selector?: LabelSelector; template?: { metadata?: Partial<ObjectMeta>; spec?: PodSpec } };
@@ -413,6 +468,19 @@ export interface InventoryObjects {
   upstreamClusterNetworkPolicies: UpstreamClusterNetworkPolicy;
   antreaClusterNetworkPolicies: AntreaClusterNetworkPolicy;
   antreaNetworkPolicies: AntreaNetworkPolicy;
+  calicoNetworkPolicies: CalicoPolicy;
+  calicoGlobalNetworkPolicies: CalicoPolicy;
+  calicoTiers: CalicoTier;
+  calicoStagedNetworkPolicies: CalicoPolicy;
+  calicoStagedGlobalNetworkPolicies: CalicoPolicy;
+  calicoStagedKubernetesNetworkPolicies: CalicoStagedKubernetesNetworkPolicy;
+  /** The CRDs the Calico API server stores the v3 objects in: read for the isolation only when v3 was not read. */
+  calicoCrdNetworkPolicies: CalicoPolicy;
+  calicoCrdGlobalNetworkPolicies: CalicoPolicy;
+  calicoCrdTiers: CalicoTier;
+  calicoCrdStagedNetworkPolicies: CalicoPolicy;
+  calicoCrdStagedGlobalNetworkPolicies: CalicoPolicy;
+  calicoCrdStagedKubernetesNetworkPolicies: CalicoStagedKubernetesNetworkPolicy;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { InputPart, ListHeader } from './documents.js';
 import { clipped, InputError } from './input-error.js';
 import type { InventoryBuilder } from './kube-objects.js';
 import { isRecord, objectProblem } from './object-problems.js';
+import { POLICY_APIS } from '../audit/isolation/apis.js';
 
 /** Objects of one (group, kind) the audit does not model, and where the first one was. */
 interface Unmodeled {
@@ -145,7 +146,10 @@ export class KubeInputSorter {
       this.skip({ place, object: objectLabel(object, kind), reason: problem });
       return;
     }
-    const { conflict } = this.inventory.add(spec.bucket, withIdentity(object as unknown as KubeObject, spec, apiVersion), place);
+    const readable = withIdentity(object as unknown as KubeObject, spec, apiVersion);
+    const unreadable = POLICY_APIS.find((api) => api.bucket === spec.bucket)?.loadWarning?.(readable as never);
+    if (unreadable !== undefined) this.warn(`${place} (${objectLabel(object, kind)}): ${unreadable}; the audit is incomplete`);
+    const { conflict } = this.inventory.add(spec.bucket, readable, place);
     if (conflict) {
       const kept = conflict.kept === 'later' ? place : conflict.earlier;
       this.warn(`${place} (${objectLabel(object, kind)}): differs from the copy at ${conflict.earlier}; kept the copy at ${kept} (${conflict.why})`);

@@ -178,6 +178,49 @@ const CILIUM_POLICY: Rule = fields({
 });
 
 const CILIUM_DIRECTION: Rule = optional(fields({ enforcing: optional(flag), state: optional(text) }));
+/** A port of a Calico rule: a number, a range `"8000:9000"` or a named port. */
+function calicoPort(value: unknown, path: string): Problem {
+  return typeof value === 'number' || typeof value === 'string' ? undefined : `${path} is not a number or a string`;
+}
+
+/** A source or destination of a Calico rule. Its selectors are Calico expressions, parsed by the isolation model. */
+const CALICO_ENTITY: Rule = fields({
+  selector: optional(text),
+  notSelector: optional(text),
+  namespaceSelector: optional(text),
+  nets: optional(list(text)),
+  notNets: optional(list(text)),
+  ports: optional(list(calicoPort)),
+  notPorts: optional(list(calicoPort)),
+  serviceAccounts: optional(fields({ names: optional(list(text)), selector: optional(text) })),
+  services: optional(isObject),
+});
+
+const CALICO_RULES: Rule = optional(
+  list(fields({ action: oneOf(['Allow', 'Deny', 'Log', 'Pass']), protocol: optional(calicoPort), source: optional(CALICO_ENTITY), destination: optional(CALICO_ENTITY) })),
+);
+
+/** Calico NetworkPolicy, GlobalNetworkPolicy and their staged twins (POLICY-APIS.md §4.1). */
+const CALICO_POLICY: Rule = fields({
+  spec: optional(
+    fields({
+      tier: optional(text),
+      order: optional(count),
+      selector: optional(text),
+      namespaceSelector: optional(text),
+      serviceAccountSelector: optional(text),
+      types: POLICY_TYPES_RULE,
+      ingress: CALICO_RULES,
+      egress: CALICO_RULES,
+    }),
+  ),
+});
+
+const CALICO_TIER: Rule = fields({ spec: optional(fields({ order: optional(count), defaultAction: optional(oneOf(['Deny', 'Pass'])) })) });
+
+const NETWORK_POLICY: Rule = fields({
+  spec: optional(fields({ podSelector: optional(selector), policyTypes: POLICY_TYPES_RULE, ingress: INGRESS_RULES, egress: EGRESS_RULES })),
+});
 
 const NO_FIELDS: Rule = () => undefined;
 
@@ -192,9 +235,7 @@ const KIND_RULES = {
   replicaSets: NO_FIELDS,
   jobs: NO_FIELDS,
   nodes: NO_FIELDS,
-  networkPolicies: fields({
-    spec: optional(fields({ podSelector: optional(selector), policyTypes: POLICY_TYPES_RULE, ingress: INGRESS_RULES, egress: EGRESS_RULES })),
-  }),
+  networkPolicies: NETWORK_POLICY,
   // Only the engine ConfigMaps keep their data (see retainedObject), so only theirs must be readable.
   configMaps: (value) =>
     isRecord(value) && isEngineConfigMap(value.metadata as { name: string })
@@ -257,6 +298,18 @@ const KIND_RULES = {
   upstreamClusterNetworkPolicies: adminPolicySpec(AWS_ACTIONS, 'protocols', { tier: optional(oneOf(['Admin', 'Baseline'])), priority: optional(count) }),
   antreaClusterNetworkPolicies: ANTREA_POLICY,
   antreaNetworkPolicies: ANTREA_POLICY,
+  calicoNetworkPolicies: CALICO_POLICY,
+  calicoGlobalNetworkPolicies: CALICO_POLICY,
+  calicoTiers: CALICO_TIER,
+  calicoStagedNetworkPolicies: CALICO_POLICY,
+  calicoStagedGlobalNetworkPolicies: CALICO_POLICY,
+  calicoStagedKubernetesNetworkPolicies: NETWORK_POLICY,
+  calicoCrdNetworkPolicies: CALICO_POLICY,
+  calicoCrdGlobalNetworkPolicies: CALICO_POLICY,
+  calicoCrdTiers: CALICO_TIER,
+  calicoCrdStagedNetworkPolicies: CALICO_POLICY,
+  calicoCrdStagedGlobalNetworkPolicies: CALICO_POLICY,
+  calicoCrdStagedKubernetesNetworkPolicies: NETWORK_POLICY,
 } as const satisfies Record<KindBucket, Rule>;
 
 function selector(value: unknown, path: string): Problem {

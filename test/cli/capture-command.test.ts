@@ -5,7 +5,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCaptureCommand } from '../../cli/capture-command.js';
-import type { CiliumNetworkPolicy, PolicyEndpoint } from '../../lambda/audit/snapshot.js';
+import { KINDS } from '../../lambda/audit/kinds.js';
+import type { CalicoPolicy, CiliumNetworkPolicy, PolicyEndpoint, ServedKinds } from '../../lambda/audit/snapshot.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
 import { emptyInventory, servedKindsWith, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { capturedIo, temporaryFolderForTests } from './audit-helpers.js';
@@ -14,11 +15,32 @@ const folder = temporaryFolderForTests();
 let server: KubeApiServer;
 const cilium: CiliumNetworkPolicy = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: { endpointSelector: {}, ingress: [{}] } };
 const endpoint: PolicyEndpoint = { apiVersion: 'networking.k8s.aws/v1alpha1', kind: 'PolicyEndpoint', metadata: { name: 'pe-1', namespace: 'shop' } };
+const calicoPolicy: CalicoPolicy = {
+  apiVersion: 'projectcalico.org/v3',
+  kind: 'GlobalNetworkPolicy',
+  metadata: { name: 'default-deny' },
+  spec: { selector: 'all()', types: ['Ingress'] },
+};
+// Calico through its API server: projectcalico.org/v3 served, the crd.projectcalico.org/v1 storage not listed.
+const CALICO_CRDS_NOT_SERVED = Object.fromEntries(KINDS.filter((spec) => spec.group === 'crd.projectcalico.org').map((spec) => [spec.bucket, false]));
+const SERVED: ServedKinds = {
+  applicationNetworkPolicies: false,
+  awsClusterNetworkPolicies: true,
+  clusterPolicyEndpoints: false,
+  nodeClasses: false,
+  ...CALICO_CRDS_NOT_SERVED,
+};
 
 beforeAll(async () => {
   server = await startKubeApiServer({
-    inventory: { ...emptyInventory(), policyEndpoints: [endpoint], ciliumNetworkPolicies: [cilium], awsClusterNetworkPolicies: undefined },
-    served: { applicationNetworkPolicies: false, awsClusterNetworkPolicies: true, clusterPolicyEndpoints: false, nodeClasses: false },
+    inventory: {
+      ...emptyInventory(),
+      policyEndpoints: [endpoint],
+      ciliumNetworkPolicies: [cilium],
+      calicoGlobalNetworkPolicies: [calicoPolicy],
+      awsClusterNetworkPolicies: undefined,
+    },
+    served: SERVED,
   });
 });
 afterAll(() => server.close());
@@ -49,10 +71,11 @@ describe('capture', () => {
     expect(snapshot.kube.daemonSets).toEqual([]);
     expect(snapshot.kube.applicationNetworkPolicies).toEqual([]);
     expect(snapshot.kube.awsClusterNetworkPolicies).toBeUndefined();
-    expect(snapshot.servedKinds).toEqual(
-      servedKindsWith({ applicationNetworkPolicies: false, awsClusterNetworkPolicies: true, clusterPolicyEndpoints: false, nodeClasses: false }, true),
-    );
+    expect(snapshot.servedKinds).toEqual(servedKindsWith(SERVED, true));
     expect(snapshot.kube.ciliumNetworkPolicies).toEqual([cilium]);
+    expect(snapshot.kube.calicoGlobalNetworkPolicies).toEqual([calicoPolicy]);
+    expect(snapshot.kube.calicoNetworkPolicies).toEqual([]);
+    expect(snapshot.kube.calicoCrdGlobalNetworkPolicies).toEqual([]);
     expect(JSON.parse(await readFile(output, 'utf8')).kind).toBe('List');
   });
 

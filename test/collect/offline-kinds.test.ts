@@ -42,7 +42,7 @@ async function load(...documents: object[]) {
 }
 
 describe('objects are identified by API group and kind', () => {
-  test('a Calico NetworkPolicy is never read as a core NetworkPolicy, and its API is named once with a count', async () => {
+  test('a Calico NetworkPolicy is read as Calico\'s, never as a core NetworkPolicy', async () => {
     // Prepare
     const capture = list([
       pod('shop', 'web-1', { app: 'web' }),
@@ -52,14 +52,27 @@ describe('objects are identified by API group and kind', () => {
     ]);
 
     // Act
-    const { snapshot, lines, files } = await load(capture);
+    const { snapshot, lines } = await load(capture);
 
     // Assess
     expect(snapshot.kube.networkPolicies?.map((policy) => policy.metadata.name)).toEqual(['core']);
-    expect(lines.filter((line) => line.includes('projectcalico.org'))).toEqual([
-      `NetworkPolicy (projectcalico.org/v3) is an API the audit does not model: 2 objects ignored, first at ${files[0]}: items[1]; ` +
-        'whatever they allow or deny is not part of the verdicts',
-    ]);
+    expect(snapshot.kube.calicoNetworkPolicies?.map((policy) => policy.metadata.name)).toEqual(['allow-web', 'deny-all']);
+    expect(lines.filter((line) => line.includes('does not model'))).toEqual([]);
+  });
+
+  test('a Calico policy whose selector cannot be parsed is named in a warning, with the position', async () => {
+    // Prepare
+    const broken = { ...calicoPolicy('shop', 'broken'), spec: { selector: 'app == web', types: ['Ingress'] } };
+
+    // Act
+    const { snapshot, lines, files } = await load(list([pod('shop', 'web-1', { app: 'web' }), broken]));
+
+    // Assess
+    expect(snapshot.kube.calicoNetworkPolicies).toHaveLength(1);
+    expect(lines).toContain(
+      `${files[0]}: items[1] (NetworkPolicy shop/broken): its selector "app == web" cannot be parsed (expected a quoted string, found "web" at position 7): ` +
+        'the pods it may select are UNKNOWN; the audit is incomplete',
+    );
   });
 
   test('unmodeled policy kinds are named per kind, other unmodeled kinds (Deployments, Services) stay silent', async () => {

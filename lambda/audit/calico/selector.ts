@@ -189,7 +189,8 @@ class Parser {
 
   private comparison(key: string): CalicoSelector {
     if (this.isSymbol('==') || this.isSymbol('!=')) {
-      const op = this.next().text === '==' ? Comparison.Equals : Comparison.NotEquals;
+      const op = this.isSymbol('==') ? Comparison.Equals : Comparison.NotEquals;
+      this.next();
       return { op, key, value: this.string() };
     }
     if (this.isWord('in')) {

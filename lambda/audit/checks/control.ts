@@ -7,6 +7,8 @@ import type { CheckVerdict } from '../verdict.js';
 import { CONTROL_ID, CheckId, Severity, Status } from '../finding.js';
 import { countOf, listNames } from '../findings.js';
 import type { SkippedObject } from '../snapshot.js';
+import type { PolicyView } from '../isolation/policy-api.js';
+import { UNSURE_REMEDIATION } from './isolation-wording.js';
 
 /** The verdicts one check gave, with the severity the registry assigns it. */
 export interface CheckOutcome {
@@ -51,6 +53,11 @@ function describeSkipped(skipped: readonly SkippedObject[]): string {
   return `${countOf(skipped.length, 'input object was', 'input objects were')} skipped as unreadable (${places})`;
 }
 
+/** "2 policies could not be read (Calico NetworkPolicy shop/x, …)". */
+function describeUnreadable(views: readonly PolicyView[]): string {
+  return `${countOf(views.length, 'policy', 'policies')} could not be read (${listNames(views.map((view) => view.title))})`;
+}
+
 /** Excluded names that match no namespace of the cluster (a typo excludes nothing), when Namespaces were read. */
 function absentExclusions(excluded: readonly string[], snapshot: AuditContext['snapshot']): { excluded_namespaces_absent?: string[] } {
   const namespaces = snapshot.kube.namespaces;
@@ -84,10 +91,13 @@ export const controlCheck = {
       excluded_namespaces: [...options.excludedNamespaces],
       ...absentExclusions(options.excludedNamespaces, snapshot),
       ...(skipped.length > 0 ? { skipped_objects: skipped.slice(0, SKIPPED_LISTED), skipped_count: skipped.length } : {}),
+      ...(model.unreadable.length > 0 ? { unreadable_policies: model.unreadable.map((view) => ({ policy: view.title, reason: view.unreadable })) } : {}),
     };
-    const undecided = [unknowns, skipped.length > 0 ? describeSkipped(skipped) : ''].filter(Boolean).join('; ');
+    // A policy the audit cannot read leaves it incomplete, even where other policies decided every pod.
+    const unreadable = model.unreadable.length > 0 ? describeUnreadable(model.unreadable) : '';
+    const undecided = [unknowns, skipped.length > 0 ? describeSkipped(skipped) : '', unreadable].filter(Boolean).join('; ');
     const resource = model.cluster;
-    const remediation = skipped.length > 0 ? { remediation: SKIPPED_REMEDIATION } : {};
+    const remediation = skipped.length > 0 ? { remediation: SKIPPED_REMEDIATION } : model.unreadable.length > 0 ? { remediation: UNSURE_REMEDIATION } : {};
     const suppressed = describeTallies(tallies, 'suppressed');
     const aside = suppressed ? ` Not counted: ${suppressed} (accepted in the suppressions).` : '';
     if (failures) {

@@ -8,9 +8,11 @@ import { CheckId, Status } from '../finding.js';
 import { countOf } from '../findings.js';
 import type { PolicyView } from '../isolation/policy-api.js';
 import type { CheckVerdict } from '../verdict.js';
+import { unreadableVerdict } from './isolation-wording.js';
 
 function evaluatePolicy(view: PolicyView): CheckVerdict {
   const selected = view.selected.length;
+  if (view.unreadable !== undefined) return unreadableVerdict(view);
   const evidence = { pod_selector: view.subject.description, selected_pods: selected, host_network_matches: view.hostNetworkMatches };
   const { subject } = view;
   if (subject.everyPod && (subject.namespace !== null || subject.everyNamespace)) {

@@ -18,7 +18,7 @@ import { defaultDenyRemediation } from './default-deny.js';
 import { engineNote, type EngineNote } from './engine-note.js';
 import { UNSURE_REMEDIATION, isolatedFor, sentence } from './isolation-wording.js';
 
-/** How a message lists a namespace's policies: `allow-cart [Ingress]`, `ApplicationNetworkPolicy api [Egress]`. */
+/** How a message lists a namespace's policies: `allow-cart [Ingress]`, `ApplicationNetworkPolicy api [Egress]`, `Calico NetworkPolicy x [none]`. */
 export function describeNamespacePolicies(views: readonly PolicyView[]): string {
   return listNames(
     views.map((view) => `${view.api === networkPolicyApi ? '' : `${kindTitle(kindOfBucket(view.api.bucket))} `}${view.name} [${view.isolates.join(', ') || 'none'}]`),

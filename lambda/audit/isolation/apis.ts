@@ -4,6 +4,7 @@
  */
 import { adminNetworkPolicyApi, baselineAdminNetworkPolicyApi, upstreamClusterNetworkPolicyApi } from './admin-network-policies.js';
 import { antreaClusterNetworkPolicyApi, antreaNetworkPolicyApi } from './antrea-policies.js';
+import { CALICO_POLICY_APIS } from '../calico/policies.js';
 import { applicationNetworkPolicyApi } from './application-network-policy.js';
 import { awsClusterNetworkPolicyApi } from './aws-cluster-network-policy.js';
 import { ciliumClusterwideNetworkPolicyApi, ciliumNetworkPolicyApi } from './cilium/policy.js';
@@ -25,4 +26,5 @@ export const POLICY_APIS: readonly PolicyApi[] = [
   // Antrea (crd.antrea.io).
   antreaNetworkPolicyApi,
   antreaClusterNetworkPolicyApi,
+  ...CALICO_POLICY_APIS,
 ];

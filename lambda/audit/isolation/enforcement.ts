@@ -11,7 +11,7 @@ import { countOf } from '../findings.js';
 import { listOf } from '../engines/wording.js';
 import type { KindBucket, KindSpec } from '../kinds.js';
 import { POLICY_APIS } from './apis.js';
-import type { ServedKinds } from '../snapshot.js';
+import type { ClusterSnapshot } from '../snapshot.js';
 import type { EndpointIndex } from './policy-endpoints.js';
 import { Enforcement, type PolicyApi } from './policy-api.js';
 
@@ -20,6 +20,17 @@ export interface EnforcementReading {
   enforcement: Enforcement;
   reason: string;
   counts: boolean;
+}
+
+/**
+ * True when `api` holds stored copies of another API's objects and that API was read where it is served (or read
+ * with objects, where nothing says): the copies are then neither needed nor counted again. An API that is not
+ * installed is read as none, so then the copies are what there is.
+ */
+export function copiedApiRead(api: PolicyApi, { servedKinds, kube }: Pick<ClusterSnapshot, 'servedKinds' | 'kube'>): boolean {
+  if (api.copyOf === undefined) return false;
+  const copied = kube[api.copyOf];
+  return copied !== undefined && (servedKinds?.[api.copyOf] === true || copied.length > 0);
 }
 
 /** The engines running in the cluster that enforce `api`. */
@@ -33,8 +44,14 @@ export function enforcingEnginesOf(api: PolicyApi, engine: EngineVerdict): Engin
  * cannot decide without them. Where nothing says whether the API is installed (a plain `kubectl get` capture), its
  * absence is taken as "none", as for an API the cluster does not serve.
  */
-export function enforcedPolicyBuckets(engine: EngineVerdict, served: ServedKinds | undefined): KindBucket[] {
-  return POLICY_APIS.filter((api) => served?.[api.bucket] === true && enforcingEnginesOf(api, engine).length > 0).map((api) => api.bucket);
+export function enforcedPolicyBuckets(engine: EngineVerdict, { servedKinds, kube }: Pick<ClusterSnapshot, 'servedKinds' | 'kube'>): KindBucket[] {
+  return POLICY_APIS.filter(
+    (api) =>
+      servedKinds?.[api.bucket] === true &&
+      api.neverEnforced === undefined &&
+      !copiedApiRead(api, { servedKinds, kube }) &&
+      enforcingEnginesOf(api, engine).length > 0,
+  ).map((api) => api.bucket);
 }
 
 /** What enforces (or fails to enforce) one policy of `api` named `name` that selects `selected` running pods. */
@@ -46,6 +63,7 @@ export function enforcementOf(
   endpoints: EndpointIndex,
   gates: EngineGates,
 ): EnforcementReading {
+  if (api.neverEnforced !== undefined) return { enforcement: Enforcement.Inert, reason: api.neverEnforced, counts: false };
   if (engine.status === Status.Unknown) {
     return { enforcement: Enforcement.Unknown, reason: 'whether an engine enforces it cannot be told (see the engine finding)', counts: true };
   }

@@ -7,9 +7,8 @@
  */
 import type { EngineName } from '../engines/engine-verdict.js';
 import type { FindingResource, Severity } from '../finding.js';
-import type { InventoryObjects } from '../snapshot.js';
+import type { InventoryObjects, KubeInventory, KubeObject, Pod } from '../snapshot.js';
 import type { KindBucket } from '../kinds.js';
-import type { Pod } from '../snapshot.js';
 import type { PolicyType } from './direction.js';
 
 /** The tiers of a cluster policy: Admin before the namespace policies, Baseline after them. */
@@ -84,6 +83,12 @@ export interface PolicyFacts {
   evidence: Record<string, unknown>;
   /** Set when its engine reports it rejected it (a Cilium policy whose `Valid` condition is `False`): why. Inert. */
   rejected?: string;
+  /**
+   * Why the audit cannot tell what the policy does (a selector it cannot parse, a tier it did not read): the policy is
+   * left out of the isolation, the pods its subject might select are UNKNOWN where it could decide their isolation,
+   * and the audit is incomplete. Its subject then answers for every pod it might select.
+   */
+  unreadable?: string;
 }
 
 /** The evidence objects that show the VPC CNI's controller programmed a policy. */
@@ -105,7 +110,16 @@ export interface PolicyApi<Bucket extends KindBucket = KindBucket> {
   tiered?: boolean;
   /** Where the VPC CNI's controller records that it programmed one of these policies. */
   endpoints?: EndpointBucket;
-  read(object: InventoryObjects[Bucket]): PolicyFacts;
+  /** Why no engine ever enforces it (Calico's staged policies only preview); absent for enforced APIs. */
+  neverEnforced?: string;
+  /** The bucket whose objects these are stored copies of: when that bucket was read, this one is not counted again. */
+  copyOf?: KindBucket;
+  /** True for an object that only mirrors one of another API (Calico's `knp.default.*` for a core NetworkPolicy). */
+  isCopy?(object: KubeObject): boolean;
+  /** What loading warns of about an object the audit will not be able to read (a Calico selector it cannot parse). */
+  loadWarning?(object: InventoryObjects[Bucket]): string | undefined;
+  /** Reads one object; `inventory` for what its API refers to (a Calico policy's tier), none when absent. */
+  read(object: InventoryObjects[Bucket], inventory?: KubeInventory): PolicyFacts;
 }
 
 /** Whether a policy is in force: enforced, inert (nothing enforces it, and why), or not known. */

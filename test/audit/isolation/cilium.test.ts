@@ -37,7 +37,7 @@ function modelOf(kube: KubeInventory, mode = 'default'): AuditModel {
 
 describe('Cilium endpoint selectors', () => {
   it('match pod labels with or without the k8s: source, and never a key of another source', () => {
-    const read = (endpointSelector: CiliumRule['endpointSelector']) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector, ingress: [{}] })).subject;
+    const read = (endpointSelector: CiliumRule['endpointSelector']) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector, ingress: [{}] }), {}).subject;
 
     expect([
       read({ matchLabels: { 'k8s:app': 'web' } }).selectsPod(web, shopLabels),
@@ -63,7 +63,7 @@ describe('Cilium endpoint selectors', () => {
   });
 
   it('select in a CiliumNetworkPolicy only its own namespace, whatever namespace its selector names', () => {
-    const subject = ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'other', app: 'web' } }, ingress: [{}] })).subject;
+    const subject = ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'other', app: 'web' } }, ingress: [{}] }), {}).subject;
 
     expect([subject.namespace, subject.selectsPod(web, shopLabels), subject.everyPod]).toEqual(['shop', true, false]);
   });
@@ -71,7 +71,7 @@ describe('Cilium endpoint selectors', () => {
   it('reach namespaces in a clusterwide policy by name and by the io.cilium.k8s.namespace.labels labels', () => {
     const byName = ccnp('by-name', { endpointSelector: { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'shop' } }, ingress: [{}] });
     const byLabel = ccnp('by-label', { endpointSelector: { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'payments' } }, ingress: [{}] });
-    const [name, label] = [byName, byLabel].map((object) => ciliumClusterwideNetworkPolicyApi.read(object).subject);
+    const [name, label] = [byName, byLabel].map((object) => ciliumClusterwideNetworkPolicyApi.read(object, {}).subject);
 
     expect([name.selectsNamespace(shopLabels), name.everyNamespace, name.everyPod, label.selectsNamespace(shopLabels), label.selectsPod(web, shopLabels)]).toEqual([
       true,
@@ -91,7 +91,7 @@ describe('Cilium endpoint selectors', () => {
 });
 
 describe('Cilium direction sections', () => {
-  const read = (rule: Omit<CiliumRule, 'endpointSelector'>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: {}, ...rule }));
+  const read = (rule: Omit<CiliumRule, 'endpointSelector'>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: {}, ...rule }), {});
 
   it('isolate a direction with at least one entry, allow or deny, unless enableDefaultDeny turns it off', () => {
     expect([
@@ -119,7 +119,7 @@ describe('Cilium direction sections', () => {
   });
 
   it('of a host firewall policy (nodeSelector) select no pod and say so', () => {
-    const facts = ciliumClusterwideNetworkPolicyApi.read(ccnp('host', { nodeSelector: {}, ingress: [{}] }));
+    const facts = ciliumClusterwideNetworkPolicyApi.read(ccnp('host', { nodeSelector: {}, ingress: [{}] }), {});
 
     expect([facts.subject.selectsPod(web, shopLabels), facts.subject.selectsNamespace(shopLabels), facts.subject.everyPod, facts.subject.nodes]).toEqual([
       false,
@@ -133,7 +133,7 @@ describe('Cilium direction sections', () => {
 describe('Cilium permissive rules', () => {
   const permissive = (entry: NonNullable<CiliumRule['ingress']>[number], clusterwide = false) => {
     const rule: CiliumRule = { endpointSelector: { matchLabels: { app: 'web' } }, ingress: [entry] };
-    const facts = clusterwide ? ciliumClusterwideNetworkPolicyApi.read(ccnp('p', rule)) : ciliumNetworkPolicyApi.read(cnp('p', rule));
+    const facts = clusterwide ? ciliumClusterwideNetworkPolicyApi.read(ccnp('p', rule), {}) : ciliumNetworkPolicyApi.read(cnp('p', rule), {});
     return facts.permissive.map(({ admits, ports }) => ({ admits, ports }));
   };
 

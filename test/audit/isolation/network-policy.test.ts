@@ -2,7 +2,7 @@ import { effectivePolicyTypes, networkPolicyApi } from '../../../lambda/audit/is
 import type { NetworkPolicy } from '../../../lambda/audit/snapshot.js';
 import { context, pod, policy, snapshot } from '../fixtures.js';
 
-const permissiveIngressRules = (networkPolicy: NetworkPolicy) => networkPolicyApi.read(networkPolicy).permissive;
+const permissiveIngressRules = (networkPolicy: NetworkPolicy) => networkPolicyApi.read(networkPolicy, {}).permissive;
 
 describe('effectivePolicyTypes', () => {
   it('takes policyTypes as listed when set', () => {
@@ -54,7 +54,7 @@ describe('selection', () => {
     const web = pod('shop', 'web-1', { labels: { app: 'web' } });
     const spec = { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] };
 
-    expect(networkPolicyApi.read(policy('shop', 'db', spec)).subject.selectsPod(web, {})).toBe(false);
+    expect(networkPolicyApi.read(policy('shop', 'db', spec), {}).subject.selectsPod(web, {})).toBe(false);
   });
 });
 
