@@ -51,7 +51,7 @@ describe('Cilium endpoint selectors', () => {
     const hashed = pod('shop', 'web-2', {
       labels: { app: 'web', 'pod-template-hash': '6d4b9c7f8', 'app.kubernetes.io/name': 'web', 'statefulset.kubernetes.io/pod-name': 'web-2', 'node.beta.kubernetes.io/x': 'y' },
     });
-    const read = (matchLabels: Record<string, string>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels }, ingress: [{}] })).subject;
+    const read = (matchLabels: Record<string, string>) => ciliumNetworkPolicyApi.read(cnp('p', { endpointSelector: { matchLabels }, ingress: [{}] }), {}).subject;
 
     expect([
       read({ 'pod-template-hash': '6d4b9c7f8' }).selectsPod(hashed, shopLabels),
