@@ -2,6 +2,7 @@
  * The Lambda's configuration, read from environment variables that the stack sets. Validated once at cold start:
  * a wrong value stops the function with a message naming the variable, rather than producing wrong verdicts.
  */
+import { ATHENA_NAMES, GLUE_DATABASE_NAME, WORKGROUP_NAME, type AthenaNames } from './report/athena.js';
 import { DEFAULT_EXCLUDED_NAMESPACES, SEVERITY_ORDER, type Severity } from './audit/finding.js';
 import { DEFAULT_MAX_BODY_MIB, MAX_BODY_MIB_EXPECTED, mebibytes, parseMaxBodyMib } from './collect/body-limit.js';
 import { DEFAULT_CLUSTER_TIMEOUT_MS, RUN_MARGIN_MS } from './live/deadline.js';
@@ -29,6 +30,9 @@ export const ENV = {
   maxBodyMib: 'MAX_BODY_MIB',
   /** The timeout of the function that audits the clusters, which the per-cluster deadline must fit within. */
   functionTimeout: 'FUNCTION_TIMEOUT_SECONDS',
+  /** The deployment's Glue database and Athena workgroup, named in the alert's ready query. */
+  athenaDatabase: 'ATHENA_DATABASE',
+  athenaWorkGroup: 'ATHENA_WORKGROUP',
 } as const;
 
 export interface AuditorConfig {
@@ -58,6 +62,8 @@ export interface AuditorConfig {
   securityHub: boolean;
   /** The largest Kubernetes API answer read; a larger one makes its kind UNKNOWN naming the limit. */
   maxBodyBytes: number;
+  /** Where the alert's ready query runs: the deployment's database, table and workgroup. */
+  athena: AthenaNames;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -136,6 +142,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const maxBodyMib = parseMaxBodyMib(maxBodyText);
   if (maxBodyMib === undefined) throw new ConfigError(`${ENV.maxBodyMib} is "${maxBodyText}"; expected ${MAX_BODY_MIB_EXPECTED}`);
 
+  const database = env[ENV.athenaDatabase]?.trim() || ATHENA_NAMES.database;
+  if (!GLUE_DATABASE_NAME.test(database)) {
+    throw new ConfigError(`${ENV.athenaDatabase} is "${database}"; expected a Glue database name (lower-case letters, digits and _)`);
+  }
+  const workgroup = env[ENV.athenaWorkGroup]?.trim() || ATHENA_NAMES.workgroup;
+  if (!WORKGROUP_NAME.test(workgroup)) {
+    throw new ConfigError(`${ENV.athenaWorkGroup} is "${workgroup}"; expected an Athena workgroup name (letters, digits, . _ and -)`);
+  }
+
   const excluded = env[ENV.excludedNamespaces];
   return {
     bucket,
@@ -155,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     suppressionsKey,
     securityHub: securityHub === 'true',
     maxBodyBytes: mebibytes(maxBodyMib),
+    athena: { database, table: ATHENA_NAMES.table, workgroup },
   };
 }
 

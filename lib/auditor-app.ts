@@ -6,10 +6,10 @@ import { Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuditorStack } from './auditor-stack.js';
 import { OrganizationStack } from './organization-stack.js';
-import { readSettings } from './settings.js';
+import { DEFAULT_STACK_NAMES, readSettings } from './settings.js';
 
-/** The stack's name in CloudFormation. */
-export const STACK_NAME = 'EksNetpolAuditor';
+/** The single-account stack's name in CloudFormation unless `stackName` says otherwise. */
+export const STACK_NAME = DEFAULT_STACK_NAMES.account;
 
 /**
  * Where the stack is synthesized when the CLI has no credentials (offline synth, CI). A deploy always has
@@ -25,8 +25,8 @@ function deploymentEnvironment(env: Record<string, string | undefined> = process
   };
 }
 
-/** The organization-mode stack's name: another stack, so switching modes never replaces the account's own. */
-export const ORGANIZATION_STACK_NAME = 'EksNetpolAuditorOrganization';
+/** The organization-mode stack's default name: another stack, so switching modes never replaces the account's own. */
+export const ORGANIZATION_STACK_NAME = DEFAULT_STACK_NAMES.organization;
 
 /**
  * Adds the auditor stack — the single-account one, or with `-c mode=organization` the organization one — and the
@@ -37,8 +37,8 @@ export function buildAuditorApp(app: App, env: Environment = deploymentEnvironme
   const description = 'EKS network-policy auditor (CIS EKS "Ensure Network Policy is Enabled", Kubescape C-0230)';
   const { organization } = settings;
   const stack = organization
-    ? new OrganizationStack(app, ORGANIZATION_STACK_NAME, { env, settings: { ...settings, organization }, description: `${description}, organization-wide` })
-    : new AuditorStack(app, STACK_NAME, { env, settings, description });
+    ? new OrganizationStack(app, settings.names.stackName, { env, settings: { ...settings, organization }, description: `${description}, organization-wide` })
+    : new AuditorStack(app, settings.names.stackName, { env, settings, description });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

@@ -43,7 +43,9 @@ export function auditorEnvironment(scope: AuditScope, targets: AuditorTargets): 
     [ENV.maxBodyMib]: String(scope.maxBodyMib),
     [ENV.functionTimeout]: String(scope.timeoutSeconds),
     ...(targets.roleArn ? { [ENV.roleArn]: targets.roleArn } : {}),
-    POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
+    [ENV.athenaDatabase]: scope.names.glueDatabase,
+    [ENV.athenaWorkGroup]: scope.names.athenaWorkGroup,
+    POWERTOOLS_SERVICE_NAME: scope.names.serviceName,
     POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricNamespace,
     POWERTOOLS_LOG_LEVEL: TELEMETRY.logLevel,
     // Stack traces in the logs point at the TypeScript sources rather than the minified bundle.

@@ -10,9 +10,9 @@ import { AuditSchedule } from './audit-schedule.js';
 import { AuditorAlarms } from './auditor-alarms.js';
 import { AuditorFunction } from './auditor-function.js';
 import { ClusterAccess } from './cluster-access.js';
+import { ATHENA_NAMES } from '../lambda/report/athena.js';
 import { FindingsAthena } from './findings-athena.js';
 import { FindingsStore } from './findings-store.js';
-import { TELEMETRY } from './telemetry.js';
 import type { AuditorSettings } from './settings.js';
 
 /** A stack's usual properties plus the validated settings. */
@@ -57,6 +57,7 @@ export class AuditorStack extends Stack {
       deadLetterQueue: this.auditor.deadLetterQueue,
     });
     this.athena = new FindingsAthena(this, 'Athena', {
+      names: { database: settings.names.glueDatabase, table: ATHENA_NAMES.table, workgroup: settings.names.athenaWorkGroup },
       bucket: this.store.bucket,
       prefix: this.store.prefix,
       accessLogs: this.store.accessLogs,
@@ -67,7 +68,7 @@ export class AuditorStack extends Stack {
       staleness: settings.staleness,
       topic: this.alerting.topic,
       securityHub: settings.securityHub,
-      service: TELEMETRY.serviceName,
+      service: settings.names.serviceName,
     });
     this.access = new ClusterAccess(this, 'ClusterAccess', {
       role: this.auditor.role,

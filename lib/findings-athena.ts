@@ -9,12 +9,14 @@ import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ATHENA_NAMES, FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES } from '../lambda/report/athena.js';
+import { FINDINGS_COLUMNS, FINDINGS_PARTITION_KEYS, SAVED_QUERIES, type AthenaNames } from '../lambda/report/athena.js';
 import { PARTITION_KEY } from '../lambda/report/store-layout.js';
 import { secureBucket } from './secure-bucket.js';
 
 /** The findings store the table reads and where the results bucket logs its access. */
 export interface FindingsAthenaProps {
+  /** The deployment's database, table and workgroup (unique in the account and region). */
+  names: AthenaNames;
   bucket: IBucket;
   prefix: string;
   accessLogs: IBucket;
@@ -41,15 +43,16 @@ export class FindingsAthena extends Construct {
   constructor(scope: Construct, id: string, props: FindingsAthenaProps) {
     super(scope, id);
     const account = Stack.of(this).account;
+    const names = props.names;
     this.database = new CfnDatabase(this, 'Database', {
       catalogId: account,
-      databaseInput: { name: ATHENA_NAMES.database, description: 'EKS network-policy audit findings (C-0230)' },
+      databaseInput: { name: names.database, description: 'EKS network-policy audit findings (C-0230)' },
     });
     this.table = new CfnTable(this, 'Table', {
       catalogId: account,
-      databaseName: ATHENA_NAMES.database,
+      databaseName: names.database,
       tableInput: {
-        name: ATHENA_NAMES.table,
+        name: names.table,
         description: 'One row per finding; gzipped JSON Lines partitioned by observation date (UTC)',
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: FINDINGS_PARTITION_KEYS.map(({ name, type }) => ({ name, type })),
@@ -82,7 +85,7 @@ export class FindingsAthena extends Construct {
       accessLogsPrefix: 'athena-results/',
     });
     this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
-      name: ATHENA_NAMES.workgroup,
+      name: names.workgroup,
       description: 'Queries over the EKS network-policy audit findings',
       // Deleting the stack deletes the workgroup even when it holds saved queries and history.
       recursiveDeleteOption: true,
@@ -97,14 +100,14 @@ export class FindingsAthena extends Construct {
         },
       },
     });
-    const qualifiedTable = `${ATHENA_NAMES.database}.${ATHENA_NAMES.table}`;
+    const qualifiedTable = `${names.database}.${names.table}`;
     this.queries = SAVED_QUERIES.map((query) => {
       // Named after the query, so reordering SAVED_QUERIES does not replace the saved queries.
       const named = new CfnNamedQuery(this, query.name.replace(/[^A-Za-z0-9]/g, ''), {
         name: query.name,
         description: query.description,
-        database: ATHENA_NAMES.database,
-        workGroup: ATHENA_NAMES.workgroup,
+        database: names.database,
+        workGroup: names.workgroup,
         queryString: query.sql(qualifiedTable),
       });
       named.node.addDependency(this.workGroup, this.table);

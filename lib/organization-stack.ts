@@ -10,13 +10,13 @@ import type { Construct } from 'constructs';
 import { DEFAULT_RUNS_PREFIX } from '../lambda/org/org-config.js';
 import { Alerting } from './alerting.js';
 import { AuditSchedule } from './audit-schedule.js';
+import { ATHENA_NAMES } from '../lambda/report/athena.js';
 import { FindingsAthena } from './findings-athena.js';
 import { FindingsStore } from './findings-store.js';
 import { MemberRoleStackSet } from './member-role.js';
 import { OrgAlarms } from './org-alarms.js';
 import { OrgFunctions } from './org-functions.js';
 import { OrgStateMachine } from './org-state-machine.js';
-import { TELEMETRY } from './telemetry.js';
 import type { AuditorSettings, OrganizationSettings } from './settings.js';
 
 /** A stack's usual properties plus the validated settings, organization mode included. */
@@ -75,6 +75,7 @@ export class OrganizationStack extends Stack {
       selfEnrolment: organization.memberSelfEnrolment,
     });
     this.athena = new FindingsAthena(this, 'Athena', {
+      names: { database: settings.names.glueDatabase, table: ATHENA_NAMES.table, workgroup: settings.names.athenaWorkGroup },
       bucket: this.store.bucket,
       prefix: this.store.prefix,
       accessLogs: this.store.accessLogs,
@@ -84,7 +85,7 @@ export class OrganizationStack extends Stack {
       startDeadLetterQueue: this.functions.startDeadLetterQueue,
       staleness: settings.staleness,
       topic: this.alerting.topic,
-      service: TELEMETRY.serviceName,
+      service: settings.names.serviceName,
     });
 
     new CfnOutput(this, 'FindingsBucketName', { value: this.store.bucket.bucketName });

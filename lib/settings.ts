@@ -51,6 +51,9 @@ export const CONTEXT_KEYS = {
   securityHub: 'securityHub',
   memberSelfEnrolment: 'memberSelfEnrolment',
   maxBodyMib: 'maxBodyMib',
+  stackName: 'stackName',
+  glueDatabase: 'glueDatabase',
+  athenaWorkGroup: 'athenaWorkGroup',
 } as const;
 /** One of the context keys of {@link CONTEXT_KEYS}. */
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -98,8 +101,22 @@ export interface OrganizationSettings {
   memberSelfEnrolment: boolean;
 }
 
+/**
+ * The names a deployment gives what must be unique in an account and region, so that two deployments (a test and a
+ * production stack, or the single-account and the organization stack in a management account) live side by side.
+ * Everything else is named by CloudFormation after the stack. By default all derive from the stack name.
+ */
+export interface DeploymentNames {
+  stackName: string;
+  glueDatabase: string;
+  athenaWorkGroup: string;
+  /** Powertools' service name: the `service` dimension of the functions' metrics, which the stack's alarms watch. */
+  serviceName: string;
+}
+
 /** What the function audits and when it alerts: everything the handler reads besides the stack's own resources. */
 export interface AuditScope {
+  names: DeploymentNames;
   clusterInclude: string[];
   clusterExclude: string[];
   excludedNamespaces: string[];
@@ -170,12 +187,16 @@ const CONTEXT_OF_VARIABLE: ReadonlyArray<readonly [string, ContextKey]> = [
   [ENV.alertOn, CONTEXT_KEYS.alertOn],
   [ENV.suppressionsKey, CONTEXT_KEYS.suppressionsKey],
   [ENV.maxBodyMib, CONTEXT_KEYS.maxBodyMib],
+  [ENV.athenaDatabase, CONTEXT_KEYS.glueDatabase],
+  [ENV.athenaWorkGroup, CONTEXT_KEYS.athenaWorkGroup],
 ];
 
 /** Reads and validates every setting; throws {@link SettingsError} naming the first bad context key. */
 export function readSettings(context: ContextReader): AuditorSettings {
   const schedule = text(context, CONTEXT_KEYS.schedule) ?? DEFAULTS.schedule;
+  const mode = organizationSettings(context);
   const settings: AuditorSettings = {
+    names: deploymentNames(context, mode.organization ? DEFAULT_STACK_NAMES.organization : DEFAULT_STACK_NAMES.account),
     schedule,
     staleness: scheduleStaleness(schedule),
     alertEmails: matching(context, CONTEXT_KEYS.alertEmails, EMAIL, 'an e-mail address'),
@@ -191,7 +212,7 @@ export function readSettings(context: ContextReader): AuditorSettings {
     memorySize: wholeNumber(context, CONTEXT_KEYS.memorySize, DEFAULTS.memorySize, 128, 10240),
     timeoutSeconds: wholeNumber(context, CONTEXT_KEYS.timeout, DEFAULTS.timeoutSeconds, 1, 900),
     network: privateNetwork(context),
-    ...organizationSettings(context),
+    ...mode,
     alertOn: (text(context, CONTEXT_KEYS.alertOn) ?? AlertOn.New) as AlertOn,
     ...suppressionSources(context),
     securityHub: flag(context, CONTEXT_KEYS.securityHub),
@@ -236,6 +257,30 @@ function organizationSettings(context: ContextReader): { organization?: Organiza
       clustersPerBatch: wholeNumber(context, CONTEXT_KEYS.clustersPerBatch, DEFAULTS.clustersPerBatch, 1, 32),
       memberSelfEnrolment: flag(context, CONTEXT_KEYS.memberSelfEnrolment),
     },
+  };
+}
+
+/** The stack's name when the context does not give one: one per mode, so switching modes never replaces a stack. */
+export const DEFAULT_STACK_NAMES = { account: 'EksNetpolAuditor', organization: 'EksNetpolAuditorOrganization' } as const;
+
+/** A CloudFormation stack name. */
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/**
+ * The stack name (context, else the mode's default) and the names derived from it unless given: `EksNetpolAuditor`
+ * gives the database `eks_netpol_auditor`, the workgroup and the service `eks-netpol-auditor`.
+ */
+function deploymentNames(context: ContextReader, defaultStackName: string): DeploymentNames {
+  const stackName = text(context, CONTEXT_KEYS.stackName) ?? defaultStackName;
+  if (!STACK_NAME.test(stackName)) {
+    throw new SettingsError(`context ${CONTEXT_KEYS.stackName}: '${stackName}' is not a stack name (a letter, then letters, digits and -, at most 128)`);
+  }
+  const words = stackName.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return {
+    stackName,
+    glueDatabase: text(context, CONTEXT_KEYS.glueDatabase) ?? words.join('_'),
+    athenaWorkGroup: text(context, CONTEXT_KEYS.athenaWorkGroup) ?? words.join('-'),
+    serviceName: words.join('-'),
   };
 }
 

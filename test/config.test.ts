@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       suppressionsKey: undefined,
       securityHub: false,
       maxBodyBytes: 64 * 2 ** 20,
+      athena: { database: 'eks_netpol_auditor', table: 'findings', workgroup: 'eks-netpol-auditor' },
     });
   });
 
@@ -70,6 +71,14 @@ describe('loadConfig', () => {
     });
   });
 
+  test('the deployment names its own Glue database and workgroup for the alert query; the table keeps its name', () => {
+    // Act
+    const config = loadConfig({ ...BASE, [ENV.athenaDatabase]: 'audit_staging', [ENV.athenaWorkGroup]: 'audit-staging' });
+
+    // Assess
+    expect(config.athena).toEqual({ database: 'audit_staging', table: 'findings', workgroup: 'audit-staging' });
+  });
+
   test('an empty EXCLUDED_NAMESPACES is strict CIS: no namespace is excluded', () => {
     expect(loadConfig({ ...BASE, [ENV.excludedNamespaces]: '' }).excludedNamespaces).toEqual([]);
   });
@@ -91,6 +100,8 @@ describe('loadConfig', () => {
     [{ [ENV.maxBodyMib]: '0' }, 'MAX_BODY_MIB is "0"; expected a whole number of MiB from 1 to 1024'],
     [{ [ENV.maxBodyMib]: '64 MiB' }, 'MAX_BODY_MIB is "64 MiB"; expected a whole number of MiB from 1 to 1024'],
     [{ [ENV.functionTimeout]: '0' }, 'FUNCTION_TIMEOUT_SECONDS is "0"; expected a whole number of seconds from 1 to 900'],
+    [{ [ENV.athenaDatabase]: 'audit-db' }, 'ATHENA_DATABASE is "audit-db"; expected a Glue database name'],
+    [{ [ENV.athenaWorkGroup]: 'a/b' }, 'ATHENA_WORKGROUP is "a/b"; expected an Athena workgroup name'],
     [
       { [ENV.clusterTimeout]: '180', [ENV.functionTimeout]: '210' },
       'CLUSTER_TIMEOUT_SECONDS is "180": it must be below the function timeout (210 s) less the 30 s kept to store and alert; expected at most 179, or a longer timeout',

@@ -146,6 +146,21 @@ describe('createHandler', () => {
     expect(s3.commandCalls(PutObjectCommand).every((put) => put.calledBefore(publishes[0]!))).toBe(true);
   });
 
+  it("names the deployment's own database and workgroup in the alert's query", async () => {
+    // Prepare
+    serveClusters(['alpha', 'gamma']);
+    const handler = handlerUnderTest(undefined, { ATHENA_DATABASE: 'eks_netpol_auditor_staging', ATHENA_WORKGROUP: 'eks-netpol-auditor-staging' });
+
+    // Act
+    await handler(scheduledEvent, { awsRequestId: 'request-1' });
+
+    // Assess
+    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message;
+    expect(message).toContain(`FROM "eks_netpol_auditor_staging"."${ATHENA_NAMES.table}"`);
+    expect(message).toContain('eks-netpol-auditor-staging');
+    expect(message).not.toContain(`"${ATHENA_NAMES.database}"`);
+  });
+
   it('sends no alert when nothing failed, and still emits every metric of the run', async () => {
     // Prepare
     serveClusters(['alpha', 'beta']);

@@ -14,7 +14,7 @@ import type { ClusterIdentity } from '../audit/snapshot.js';
 import { annotateChanges } from '../lifecycle/changes.js';
 import { suppressionsUsed } from '../lifecycle/suppressions.js';
 import { buildAlert, type AlertOn } from '../report/alert.js';
-import { ATHENA_NAMES } from '../report/athena.js';
+import type { AthenaNames } from '../report/athena.js';
 import type { AsffFallback } from '../report/asff.js';
 import { nextState, readClusterHistory, writeClusterState, type ClusterHistory } from '../report/run-state.js';
 import { importFindings } from '../report/security-hub.js';
@@ -32,6 +32,8 @@ export interface RunReporting {
   threshold: Severity;
   /** Which failures the alert lists in full (see buildAlert). */
   alertOn: AlertOn;
+  /** The deployment's Glue table and workgroup, for the alert's ready query; left out of the alert when absent. */
+  athena?: AthenaNames;
   /** Present when every run is imported into Security Hub: a client per region, and where to address findings without one. */
   securityHub?: { clientFor(region: string): SecurityHubClient; fallback: AsffFallback };
 }
@@ -231,7 +233,7 @@ async function alertIfNeeded(
     alertOn: reporting.alertOn,
     warnings,
     location: { bucket: reporting.store.bucket, prefix: reporting.store.prefix, keys },
-    athena: ATHENA_NAMES,
+    ...(reporting.athena ? { athena: reporting.athena } : {}),
   });
   if (!alert) return false;
   try {

@@ -84,6 +84,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
         ...(config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: config.topicArn } } : {}),
         threshold: config.alertThreshold,
         alertOn: config.alertOn,
+        athena: config.athena,
         ...(config.securityHub && deps.securityHubFor ? { securityHub: { clientFor: deps.securityHubFor, fallback: asffFallback(config) } } : {}),
       };
       const events: ReportingEvents = {

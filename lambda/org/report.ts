@@ -86,6 +86,7 @@ export function createReportHandler(deps: ReportDependencies): (event: unknown) 
         ...(deps.config.topicArn && deps.sns ? { alerts: { sns: deps.sns, topicArn: deps.config.topicArn } } : {}),
         threshold: deps.config.alertThreshold,
         alertOn: deps.config.alertOn,
+        athena: deps.config.athena,
       };
       records = await readRecords(deps.s3, reporting, storedEntries(plan, planned, outcomes));
       // The batches applied these suppressions; read again, they say which expired or matched nothing in the whole run.

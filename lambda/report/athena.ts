@@ -6,15 +6,29 @@
 import { PARTITION_KEY } from './store-layout.js';
 
 /** A Glue/Hive column: name and Hive type. */
+/** The Glue database, table and Athena workgroup a deployment's findings are queried through. */
+export interface AthenaNames {
+  database: string;
+  table: string;
+  workgroup: string;
+}
+
 /**
- * Names users type in Athena, fixed so that the stack (lib/findings-athena.ts), the saved queries, the alert's ready
- * query and docs/deploy.md agree; they live here because the Lambda must not import CDK code.
+ * The names of the default deployment (stack `EksNetpolAuditor`), which users type in Athena; another deployment in
+ * the same account and region chooses its own database and workgroup (lib/settings.ts), the table keeps its name
+ * inside it. They live here because the Lambda, which names them in the alert's ready query, must not import CDK code.
  */
-export const ATHENA_NAMES = {
+export const ATHENA_NAMES: AthenaNames = {
   database: 'eks_netpol_auditor',
   table: 'findings',
   workgroup: 'eks-netpol-auditor',
-} as const;
+};
+
+/** A Glue database name Athena can query without quoting: lower-case letters, digits and underscores. */
+export const GLUE_DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
+
+/** An Athena workgroup name. */
+export const WORKGROUP_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface GlueColumn {
   name: string;

@@ -101,6 +101,8 @@ describe('the auditor function', () => {
       SECURITY_HUB: 'true',
       MAX_BODY_MIB: '64',
       FUNCTION_TIMEOUT_SECONDS: '600',
+      ATHENA_DATABASE: 'eks_netpol_auditor',
+      ATHENA_WORKGROUP: 'eks-netpol-auditor',
       POWERTOOLS_SERVICE_NAME: 'eks-netpol-auditor',
       POWERTOOLS_METRICS_NAMESPACE: 'EksNetpolAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',

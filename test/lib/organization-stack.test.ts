@@ -202,13 +202,13 @@ describe('organization mode', () => {
     // Assess
     expect(byMetric(RunMetric.SuccessfulRuns)).toMatchObject({
       Namespace: 'EksNetpolAuditor',
-      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor-organization' }],
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
     expect(byMetric(RunMetric.AlertFailures)).toMatchObject({
       Namespace: 'EksNetpolAuditor',
-      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor' }],
+      Dimensions: [{ Name: 'service', Value: 'eks-netpol-auditor-organization' }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });

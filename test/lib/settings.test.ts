@@ -18,6 +18,7 @@ describe('readSettings', () => {
 
     // Assess
     expect(settings).toEqual({
+      names: { stackName: 'EksNetpolAuditor', glueDatabase: 'eks_netpol_auditor', athenaWorkGroup: 'eks-netpol-auditor', serviceName: 'eks-netpol-auditor' },
       schedule: 'rate(1 day)',
       staleness: { periodMinutes: 1440, evaluationPeriods: 2 },
       alertEmails: [],
@@ -209,5 +210,44 @@ describe('readSettings in organization mode', () => {
     // Assess
     expect(reading).toThrow(SettingsError);
     expect(reading).toThrow(message);
+  });
+});
+
+describe('deployment names', () => {
+  it('derive the database, workgroup and service from the stack name unless given', () => {
+    // Act
+    const derived = settingsWith({ stackName: 'EksNetpolAuditor-Staging' }).names;
+    const given = settingsWith({ stackName: 'AuditTest2', glueDatabase: 'audit_test', athenaWorkGroup: 'audit.test' }).names;
+
+    // Assess
+    expect(derived).toEqual({ stackName: 'EksNetpolAuditor-Staging', glueDatabase: 'eks_netpol_auditor_staging', athenaWorkGroup: 'eks-netpol-auditor-staging', serviceName: 'eks-netpol-auditor-staging' });
+    expect(given).toEqual({ stackName: 'AuditTest2', glueDatabase: 'audit_test', athenaWorkGroup: 'audit.test', serviceName: 'audit-test2' });
+  });
+
+  it('give organization mode its own defaults, apart from the single-account stack', () => {
+    // Act
+    const names = settingsWith({ mode: 'organization', memberRoleTargets: 'r-abcd' }).names;
+
+    // Assess
+    expect(names).toEqual({
+      stackName: 'EksNetpolAuditorOrganization',
+      glueDatabase: 'eks_netpol_auditor_organization',
+      athenaWorkGroup: 'eks-netpol-auditor-organization',
+      serviceName: 'eks-netpol-auditor-organization',
+    });
+  });
+
+  it.each([
+    ['stackName', '9lives', "context stackName: '9lives' is not a stack name"],
+    ['stackName', 'has_underscore', "context stackName: 'has_underscore' is not a stack name"],
+    ['glueDatabase', 'Findings-DB', 'context glueDatabase: ATHENA_DATABASE is "Findings-DB"; expected a Glue database name'],
+    ['athenaWorkGroup', 'work group', 'context athenaWorkGroup: ATHENA_WORKGROUP is "work group"; expected an Athena workgroup name'],
+  ])('refuse a bad %s (%s) naming the context key', (key, value, message) => {
+    // Act
+    const read = () => settingsWith({ [key]: value });
+
+    // Assess
+    expect(read).toThrow(SettingsError);
+    expect(read).toThrow(message);
   });
 });
