@@ -14,9 +14,8 @@ import { decodeFindings } from '../../lambda/report/jsonl.js';
 import { stateKey } from '../../lambda/report/run-state.js';
 import { createS3Client } from '../../lambda/report/s3-store.js';
 import { createSnsClient } from '../../lambda/report/sns-alert.js';
-import { FAST_COLLECT } from '../live/fixtures.js';
 import { runLocally, type AslDefinition } from '../support/local-state-machine.js';
-import { organizationConfig, organizationDefinition, organizationHandlers } from '../support/organization-harness.js';
+import { UNHURRIED_COLLECT, UNHURRIED_ENV, organizationConfig, organizationDefinition, organizationHandlers } from '../support/organization-harness.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { accountId, simulateOrganization, type SimulatedOrganization } from '../support/simulated-organization.js';
 import { startSnsServer, type SnsTestServer } from '../support/sns-server.js';
@@ -44,9 +43,9 @@ describe('the finding lifecycle of an organization run', () => {
 
   /** Runs the state machine once with the functions configured by `env`, keeping its output, alerts and metrics. */
   async function organizationRun(runId: string, env: Record<string, string>): Promise<void> {
-    const config = organizationConfig(s3Server.bucket, { SUPPRESSIONS_KEY, ...env });
+    const config = organizationConfig(s3Server.bucket, { ...UNHURRIED_ENV, SUPPRESSIONS_KEY, ...env });
     const report = { metrics: new Metrics({ namespace: 'EksNetpolAuditor', serviceName: 'eks-netpol-auditor' }), clock: () => REPORT_TIME };
-    const handlers = organizationHandlers(config, s3, sns, FAST_COLLECT, report);
+    const handlers = organizationHandlers(config, s3, sns, UNHURRIED_COLLECT, report);
     const emitted: string[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       emitted.push(chunk.toString());
@@ -74,7 +73,7 @@ describe('the finding lifecycle of an organization run', () => {
     await organizationRun(RUNS[1], {});
     // The third run no longer audits analytics (its failures are resolved) and lists every failure.
     await organizationRun(RUNS[2], { EXCLUDED_NAMESPACES: 'kube-system,kube-public,kube-node-lease,analytics', ALERT_ON: 'all' });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await organization?.stop();

@@ -24,6 +24,16 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAHUBLOCALTEST', secretAccessKey: 'h
 /** The alert topic the report publishes to (the local SNS server accepts any). */
 export const TOPIC_ARN = `arn:aws:sns:${TEST_ENV.region}:${TEST_ENV.account}:eks-netpol-alerts`;
 
+/**
+ * Collection and configuration for the organization tests, free of wall-clock limits a loaded machine could reach: a
+ * Kubernetes request fails only for the faults a test injects (a refused connection fails at once), never because
+ * the shared CPU made a healthy answer late; no retry pauses; each cluster's deadline the longest there is. A run
+ * that hangs is still ended by the test's own (generous) timeout.
+ */
+export const UNHURRIED_COLLECT = { maxRetries: 1, timeoutMs: 600_000, sleep: async () => undefined } as const;
+/** See {@link UNHURRIED_COLLECT}: the configuration variables that go with it. */
+export const UNHURRIED_ENV = { CLUSTER_TIMEOUT_SECONDS: '900' } as const;
+
 /** The synthesized definition with the stack's findings bucket resolved to `bucket`. */
 export function organizationDefinition(bucket: string, context: Record<string, unknown> = {}): AslDefinition {
   const { stack, template } = synthOrganization(context);
