@@ -3,13 +3,16 @@
  * service-managed StackSet (new accounts of the target units get it automatically), and the StackSet itself. The
  * role trusts only the hub's plan and audit roles, and grants the EKS reads the single-account auditor's role has,
  * plus the account's enabled regions. Kubernetes access is granted per cluster by an access entry (docs/organization.md).
+ * A service-managed StackSet never deploys to the management account, so the hub can also create the same role in
+ * its own account, from the same template.
  */
 import { Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { CfnRole, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDITOR_GROUP } from '../lambda/collect/kube-rbac.js';
 import { EKS_READ_ACTIONS } from './auditor-permissions.js';
+import { acknowledge, nagFindingId, NagFindingKind } from './nag.js';
 import type { StackSetCallAs } from './settings.js';
 
 /** What the member role is called and whom it trusts. */
@@ -17,7 +20,10 @@ export interface MemberRoleTemplateProps {
   roleName: string;
   /** The hub's role ARNs (tokens in the hub's stack) that may assume it. */
   trustedRoleArns: string[];
-  /** The hub's account: the trust policy's principal, narrowed to the roles above by `aws:PrincipalArn`. */
+  /**
+   * The hub's account: the trust policy's principal, narrowed to the roles above by `aws:PrincipalArn`. Inside
+   * `Fn::Sub`, so `${AWS::AccountId}` names the account the role is created in (the hub's own copy).
+   */
   hubAccount: string;
   /** Let the role enrol itself in each cluster: its own access entry, AmazonEKSViewPolicy at cluster scope only. */
   selfEnrolment?: boolean;
@@ -120,11 +126,18 @@ export interface MemberRoleStackSetProps {
   targets: string[];
   callAs: StackSetCallAs;
   selfEnrolment: boolean;
+  /**
+   * Also create the member role in the hub's own account: the StackSet never deploys to the management account, so a
+   * hub there (or a delegated administrator outside `targets`) would audit its own clusters as UNKNOWN without it.
+   */
+  inHubAccount?: boolean;
 }
 
 /** The service-managed StackSet that puts the member role in every account of the target units. */
 export class MemberRoleStackSet extends Construct {
   readonly stackSet: CfnStackSet;
+  /** The member role in the hub's own account, when asked for. */
+  readonly hubRole?: CfnRole;
 
   constructor(scope: Construct, id: string, props: MemberRoleStackSetProps) {
     super(scope, id);
@@ -151,5 +164,40 @@ export class MemberRoleStackSet extends Construct {
     });
     // The trusted roles must exist before any member account's IAM validates the trust policy's principals.
     for (const role of props.trustedRoles) this.stackSet.node.addDependency(role);
+    if (props.inHubAccount) this.hubRole = hubMemberRole(this, props);
   }
+}
+
+/** The same member role in the hub's account: the template's role, trusting the hub's roles in this very account. */
+function hubMemberRole(scope: Construct, props: MemberRoleStackSetProps): CfnRole {
+  const template = memberRoleTemplate({
+    roleName: props.roleName,
+    trustedRoleArns: props.trustedRoles.map((role) => role.roleArn),
+    hubAccount: '${AWS::AccountId}',
+    selfEnrolment: props.selfEnrolment,
+  });
+  const role = (template.Resources as { MemberRole: { Properties: MemberRoleProperties } }).MemberRole.Properties;
+  const hubRole = new CfnRole(scope, 'HubMemberRole', {
+    roleName: role.RoleName,
+    description: role.Description,
+    maxSessionDuration: role.MaxSessionDuration,
+    assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+    policies: role.Policies.map((policy) => ({ policyName: policy.PolicyName, policyDocument: policy.PolicyDocument })),
+  });
+  for (const role of props.trustedRoles) hubRole.node.addDependency(role);
+  // The wildcards of the member template, reviewed there: clusters and add-ons are found at run time.
+  const wildcards = role.Policies.flatMap((policy) => policy.PolicyDocument.Statement.flatMap((statement) => [statement.Resource].flat()));
+  for (const resource of wildcards.filter((value) => JSON.stringify(value).includes('*'))) {
+    acknowledge(hubRole, nagFindingId(hubRole, 'AwsSolutions-IAM5', NagFindingKind.Resource, resource), 'The member role reads clusters and add-ons found at run time, in this account only (the member template).');
+  }
+  return hubRole;
+}
+
+/** The member role's properties as {@link memberRoleTemplate} writes them. */
+interface MemberRoleProperties {
+  RoleName: string;
+  Description: string;
+  MaxSessionDuration: number;
+  AssumeRolePolicyDocument: Record<string, unknown>;
+  Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: Array<{ Resource: unknown }> } }>;
 }

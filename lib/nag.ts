@@ -12,8 +12,8 @@ export const NagFindingKind = { Resource: 'Resource', Policy: 'Policy' } as cons
 /** One of the kinds of {@link NagFindingKind}. */
 export type NagFindingKind = (typeof NagFindingKind)[keyof typeof NagFindingKind];
 
-/** The id cdk-nag reports for one finding of `rule` about `value` (a string that may contain CDK tokens). */
-export function nagFindingId(scope: IConstruct, rule: string, kind: NagFindingKind, value: string): string {
+/** The id cdk-nag reports for one finding of `rule` about `value` (a string that may contain CDK tokens, or an intrinsic). */
+export function nagFindingId(scope: IConstruct, rule: string, kind: NagFindingKind, value: unknown): string {
   return `${rule}[${kind}::${flattened(Stack.of(scope).resolve(value))}]`;
 }
 

@@ -73,6 +73,7 @@ export class OrganizationStack extends Stack {
       targets: organization.memberRoleTargets,
       callAs: organization.stackSetCallAs,
       selfEnrolment: organization.memberSelfEnrolment,
+      inHubAccount: organization.memberRoleInHub,
     });
     this.athena = new FindingsAthena(this, 'Athena', {
       names: { database: settings.names.glueDatabase, table: ATHENA_NAMES.table, workgroup: settings.names.athenaWorkGroup },

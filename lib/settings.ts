@@ -51,6 +51,7 @@ export const CONTEXT_KEYS = {
   securityHub: 'securityHub',
   memberSelfEnrolment: 'memberSelfEnrolment',
   maxBodyMib: 'maxBodyMib',
+  memberRoleInHub: 'memberRoleInHub',
   stackName: 'stackName',
   glueDatabase: 'glueDatabase',
   athenaWorkGroup: 'athenaWorkGroup',
@@ -99,6 +100,8 @@ export interface OrganizationSettings {
   clustersPerBatch: number;
   /** The member role may enrol itself in each cluster (access entry with AmazonEKSViewPolicy only) before its audit. */
   memberSelfEnrolment: boolean;
+  /** The hub stack creates the member role in its own account too, which the StackSet never deploys to when it is the management account. */
+  memberRoleInHub: boolean;
 }
 
 /**
@@ -256,6 +259,7 @@ function organizationSettings(context: ContextReader): { organization?: Organiza
       mapConcurrency: wholeNumber(context, CONTEXT_KEYS.mapConcurrency, DEFAULTS.mapConcurrency, 1, 10_000),
       clustersPerBatch: wholeNumber(context, CONTEXT_KEYS.clustersPerBatch, DEFAULTS.clustersPerBatch, 1, 32),
       memberSelfEnrolment: flag(context, CONTEXT_KEYS.memberSelfEnrolment),
+      memberRoleInHub: flag(context, CONTEXT_KEYS.memberRoleInHub),
     },
   };
 }

@@ -11,6 +11,9 @@ import { OrganizationStack } from '../../lib/organization-stack.js';
 import { readSettings } from '../../lib/settings.js';
 import { cdkJsonContext, ORGANIZATION_CONTEXT, TEST_ENV, testApp } from './support/auditor-app.js';
 
+/** Two stacks synthesize in seconds, many more on a machine the whole team shares: a cap, not a speed assertion. */
+const SYNTH_TIMEOUT_MS = 300_000;
+
 /** Where each resource type that must be unique in an account and region keeps its name. */
 const NAME_PROPERTY: Record<string, (properties: Record<string, any>) => unknown> = {
   'AWS::S3::Bucket': (properties) => properties.BucketName,
@@ -83,7 +86,7 @@ describe('two deployments in one account and region', () => {
     expect(b.alarms).toEqual(b.functions);
     expect(a.alarms).toHaveLength(1);
     expect(a.alarms).not.toEqual(b.alarms);
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('points each stack table, saved queries and functions at its own database and workgroup', () => {
     // Act
@@ -100,5 +103,5 @@ describe('two deployments in one account and region', () => {
     }
     const variables = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables);
     expect(variables[0]).toMatchObject({ ATHENA_DATABASE: 'eks_netpol_auditor_staging', ATHENA_WORKGROUP: 'eks-netpol-auditor-staging' });
-  });
+  }, SYNTH_TIMEOUT_MS);
 });

@@ -138,6 +138,39 @@ describe('organization mode', () => {
     });
   });
 
+  it('creates no member role in the hub account unless asked: the StackSet deploys it elsewhere', () => {
+    // Act
+    const roles = Object.values(template.findResources('AWS::IAM::Role')).map((role) => role.Properties.RoleName);
+
+    // Assess
+    expect(roles).not.toContain('eks-netpol-auditor-member');
+  });
+
+  it('with memberRoleInHub creates the member role in the hub account too, as the StackSet template writes it', () => {
+    // Prepare
+    const { stack: hub, template: withRole } = synthOrganization({ memberRoleInHub: 'true', memberSelfEnrolment: 'true' });
+    const trusted = [hub.functions.plan.role!, hub.functions.auditBatch.role!].map((role) => ({ 'Fn::GetAtt': [logicalId(hub, role), 'Arn'] }));
+
+    // Act
+    const [role, ...others] = Object.values(withRole.findResources('AWS::IAM::Role', { Properties: { RoleName: 'eks-netpol-auditor-member' } }));
+
+    // Assess
+    expect(others).toEqual([]);
+    const member = memberRoleTemplate({ roleName: 'eks-netpol-auditor-member', trustedRoleArns: [], hubAccount: 'unused', selfEnrolment: true }) as any;
+    expect(role!.Properties.Policies).toEqual(member.Resources.MemberRole.Properties.Policies);
+    expect(role!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Sid: 'HubRolesOnly',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': trusted } },
+      },
+    ]);
+    const assume = statementsOf(withRole).find(({ statement }) => actionsOf(statement).includes('sts:AssumeRole'))!.statement;
+    expect(JSON.stringify(assume.Resource)).toContain(':iam::*:role/eks-netpol-auditor-member');
+  });
+
   it('builds the member template from the hub\'s plan and audit role ARNs', () => {
     // Prepare
     const [stackSet] = Object.values(template.findResources('AWS::CloudFormation::StackSet'));

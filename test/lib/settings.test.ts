@@ -175,6 +175,7 @@ describe('readSettings in organization mode', () => {
       mapConcurrency: 40,
       clustersPerBatch: 4,
       memberSelfEnrolment: false,
+      memberRoleInHub: false,
     });
   });
 
