@@ -5,15 +5,18 @@
  *
  * A kind the capture lacks is one the server forbids (403), as a live cluster would withhold it: the collector must
  * leave exactly those kinds unread, each with a 403 problem — except a CRD-backed kind the capture says nothing
- * about (no objects, no CRDs or discovery output): the server does not serve it, as a cluster without that API. Those problems are worded differently from the offline
+ * about (no objects, no CRDs or discovery output) and the offline audit does not need (see `enforcedPolicyBuckets`):
+ * the server does not serve it, as a cluster without that API. Those problems are worded differently from the offline
  * loader's ("not in the input files"), and findings quote them, so the findings are compared with the live inventory
  * and the offline problems' words.
  */
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { detectEngine } from '../lambda/audit/engines/verdict.js';
 import { auditSnapshot } from '../lambda/audit/index.js';
+import { enforcedPolicyBuckets } from '../lambda/audit/isolation/enforcement.js';
 import { apiVersionOf, KINDS } from '../lambda/audit/kinds.js';
-import type { ClusterSnapshot } from '../lambda/audit/snapshot.js';
+import type { ClusterSnapshot, ServedKinds } from '../lambda/audit/snapshot.js';
 import { collectedSnapshot, collectKubeInventory, type KubeCollection } from '../lambda/collect/kubernetes.js';
 import { loadOfflineSnapshot } from '../lambda/collect/offline.js';
 import { caseOptions, caseSources, listCases } from './support/cases.js';
@@ -35,9 +38,18 @@ function expectedRequests(snapshot: ClusterSnapshot): number {
   return 1 + groupVersions.size + pages + ENGINE_CONFIG_MAPS;
 }
 
-/** Whether the test server serves `spec` for a capture: built in, said served, or present in it. */
+/**
+ * Whether the test server serves `spec` for a capture: built in, said served, present in it, or a policy API the
+ * offline audit needs and the capture does not say is not installed (then the cluster has it and withholds it).
+ */
 function servedLive(snapshot: ClusterSnapshot, spec: (typeof KINDS)[number]): boolean {
-  return spec.builtIn || (snapshot.servedKinds?.[spec.bucket] ?? snapshot.kube[spec.bucket] !== undefined);
+  const needed = enforcedPolicyBuckets(detectEngine(snapshot), snapshot) as string[];
+  return spec.builtIn || (snapshot.servedKinds?.[spec.bucket] ?? (snapshot.kube[spec.bucket] !== undefined || needed.includes(spec.bucket)));
+}
+
+/** What the test server's discovery says of every CRD-backed row for a capture (see {@link servedLive}). */
+function servedRows(snapshot: ClusterSnapshot): ServedKinds {
+  return Object.fromEntries(KINDS.filter((spec) => !spec.builtIn).map((spec) => [spec.bucket, servedLive(snapshot, spec)]));
 }
 
 describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir) => {
@@ -47,7 +59,7 @@ describe.each(listCases().map((dir) => [basename(dir), dir]))('%s', (_name, dir)
 
   beforeAll(async () => {
     offline = await loadOfflineSnapshot(caseSources(dir), () => undefined);
-    server = await startKubeApiServer({ inventory: offline.kube, ...(offline.servedKinds ? { served: offline.servedKinds } : {}) });
+    server = await startKubeApiServer({ inventory: offline.kube, served: servedRows(offline) });
     live = await collectKubeInventory(kubeConfigFor(server), { pageSize: PAGE_SIZE });
   });
   afterAll(() => server.close());

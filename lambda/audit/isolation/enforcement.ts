@@ -9,7 +9,7 @@ import { GateState, type GateReading } from '../engines/versions.js';
 import { Status } from '../finding.js';
 import { countOf } from '../findings.js';
 import { listOf } from '../engines/wording.js';
-import type { KindBucket, KindSpec } from '../kinds.js';
+import { kindOfBucket, type KindBucket, type KindSpec } from '../kinds.js';
 import { POLICY_APIS } from './apis.js';
 import type { ClusterSnapshot } from '../snapshot.js';
 import type { EndpointIndex } from './policy-endpoints.js';
@@ -40,14 +40,17 @@ export function enforcingEnginesOf(api: PolicyApi, engine: EngineVerdict): Engin
 
 /**
  * The buckets of the policy APIs (other than core NetworkPolicy, which the checks always need) that an enforcing
- * engine enforces and the cluster is known to serve (live discovery, or the capture's CRDs): the isolation checks
- * cannot decide without them. Where nothing says whether the API is installed (a plain `kubectl get` capture), its
- * absence is taken as "none", as for an API the cluster does not serve.
+ * engine enforces and that may be installed: the isolation checks cannot decide without them, so an absent one makes
+ * them UNKNOWN ("CiliumNetworkPolicies were not read"). Where the input says which APIs the cluster serves (live
+ * discovery, or a capture's CRDs or discovery output), an API is skipped only when it says the API is not installed.
+ * Where nothing says so (a plain `kubectl get` capture), only the APIs their engine installs with itself are needed
+ * (Cilium's policies come with Cilium); an optional one (the AWS APIs, VPC CNI v1.21+) is taken as not installed.
  */
 export function enforcedPolicyBuckets(engine: EngineVerdict, { servedKinds, kube }: Pick<ClusterSnapshot, 'servedKinds' | 'kube'>): KindBucket[] {
   return POLICY_APIS.filter(
     (api) =>
-      servedKinds?.[api.bucket] === true &&
+      !kindOfBucket(api.bucket).builtIn &&
+      (servedKinds === undefined ? api.installedWithEngine === true : servedKinds[api.bucket] !== false) &&
       api.neverEnforced === undefined &&
       !copiedApiRead(api, { servedKinds, kube }) &&
       enforcingEnginesOf(api, engine).length > 0,

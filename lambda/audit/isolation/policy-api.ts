@@ -118,6 +118,11 @@ export interface PolicyApi<Bucket extends KindBucket = KindBucket> {
   isCopy?(object: KubeObject): boolean;
   /** What loading warns of about an object the audit will not be able to read (a Calico selector it cannot parse). */
   loadWarning?(object: InventoryObjects[Bucket]): string | undefined;
+  /**
+   * True when its enforcing engines always install it (Cilium installs its policy CRDs): then an input that does not
+   * say which APIs are installed but lacks its objects did not capture them (UNKNOWN), rather than "not installed".
+   */
+  installedWithEngine?: boolean;
   /** Reads one object; `inventory` for what its API refers to (a Calico policy's tier), none when absent. */
   read(object: InventoryObjects[Bucket], inventory?: KubeInventory): PolicyFacts;
 }

@@ -189,7 +189,8 @@ function rejection(policy: AnyCiliumPolicy): { rejected?: string } {
   return { rejected: message ? `its Valid condition is False (${message})` : 'its Valid condition is False' };
 }
 
-const CILIUM = { enforcedBy: [EngineName.Cilium], enforcers: 'Cilium' } as const;
+// Cilium's operator installs its policy CRDs with Cilium, so on a Cilium cluster they always exist.
+const CILIUM = { enforcedBy: [EngineName.Cilium], enforcers: 'Cilium', installedWithEngine: true } as const;
 
 /** The CiliumNetworkPolicy adapter. */
 export const ciliumNetworkPolicyApi: PolicyApi<'ciliumNetworkPolicies'> = {
