@@ -95,6 +95,7 @@ function defaultRegions(env: Record<string, string | undefined>): string[] {
   return [region];
 }
 
-function defaultAws(): NonNullable<LiveRunOptions['aws']> {
+/** The default credential chain and one EKS client per region, as the live audit reaches EKS. */
+export function defaultAws(): NonNullable<LiveRunOptions['aws']> {
   return { credentials: fromNodeProviderChain(), eksFor: regionalEksClients() };
 }

@@ -1,13 +1,14 @@
 /**
  * Auditing one EKS cluster: what the EKS API says about it, then (when it is ACTIVE and describable) what its
- * Kubernetes API holds, read with an EKS token that is re-signed before it expires, then the checks.
+ * Kubernetes API holds, read with an EKS token that is re-signed before it expires, then the checks. Capturing one
+ * reads the same.
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterIdentity, ClusterSnapshot, CollectionProblem } from '../audit/snapshot.js';
 import { clusterIdentity, describeClusterForAudit, type EksView } from '../collect/eks.js';
 import { EksTokenProvider } from '../collect/eks-token.js';
-import { collectedSnapshot, collectKubeInventory, kubeConfigForEks } from '../collect/kubernetes.js';
+import { collectedSnapshot, collectKubeInventory, kubeConfigForEks, type KubeCollection } from '../collect/kubernetes.js';
 import { auditCollected, type ClusterAudit, type LiveAuditOptions } from './cluster-audit.js';
 
 /** Which cluster to audit and with what: the region's EKS client and the credentials that sign the EKS token. */
@@ -22,12 +23,19 @@ export interface EksClusterTarget {
   described?(cluster: ClusterIdentity): void;
 }
 
+/** What reading one EKS cluster gave: its snapshot, and the Kubernetes collection when its API was reached. */
+export interface EksClusterCollection {
+  snapshot: ClusterSnapshot;
+  collection?: KubeCollection;
+}
+
 /**
- * Audits EKS cluster `target.name`. A cluster that is not ACTIVE, cannot be described or has no endpoint is audited
- * from the EKS view alone, with a `cluster` problem that makes every in-cluster check UNKNOWN and says why. Collection
- * problems never throw; only a programming error does (the caller turns it into the cluster's UNKNOWN findings).
+ * Reads EKS cluster `target.name` as the live audit does: DescribeCluster and the vpc-cni add-on, then (when it is
+ * ACTIVE and describable) its Kubernetes API with an EKS token that is re-signed before it expires. A cluster that is
+ * not ACTIVE, cannot be described or has no endpoint gets the EKS view alone, with a `cluster` problem that says why.
+ * Collection problems never throw. `capture --cluster` writes what this reads.
  */
-export async function auditEksCluster(target: EksClusterTarget, options: LiveAuditOptions): Promise<ClusterAudit> {
+export async function collectEksCluster(target: EksClusterTarget, collect: LiveAuditOptions['collect']): Promise<EksClusterCollection> {
   const view = await describeClusterForAudit(target.eks, target.name);
   const snapshot: ClusterSnapshot = {
     cluster: view.cluster
@@ -40,7 +48,7 @@ export async function auditEksCluster(target: EksClusterTarget, options: LiveAud
   };
   target.described?.(snapshot.cluster);
   if (!view.endpoint || !view.certificateAuthorityData || view.problems.some((problem) => problem.kind === 'cluster')) {
-    return auditCollected({ ...snapshot, problems: unreachableProblems(view) }, options);
+    return { snapshot: { ...snapshot, problems: unreachableProblems(view) } };
   }
 
   const tokens = new EksTokenProvider({ clusterName: target.name, region: target.region, credentials: target.credentials });
@@ -51,16 +59,21 @@ export async function auditEksCluster(target: EksClusterTarget, options: LiveAud
     token: () => tokens.token(),
   });
   const collection = await collectKubeInventory(kubeConfig, {
-    ...options.collect,
+    ...collect,
     authenticationMode: view.cluster?.accessConfig?.authenticationMode,
     clusterName: target.name,
     region: target.region,
   });
-  return auditCollected(
-    { ...snapshot, ...collectedSnapshot(collection), problems: [...view.problems, ...collection.problems] },
-    options,
-    collection.requests,
-  );
+  return { snapshot: { ...snapshot, ...collectedSnapshot(collection), problems: [...view.problems, ...collection.problems] }, collection };
+}
+
+/**
+ * Audits EKS cluster `target.name` from what {@link collectEksCluster} reads. Only a programming error throws (the
+ * caller turns it into the cluster's UNKNOWN findings).
+ */
+export async function auditEksCluster(target: EksClusterTarget, options: LiveAuditOptions): Promise<ClusterAudit> {
+  const { snapshot, collection } = await collectEksCluster(target, options.collect);
+  return auditCollected(snapshot, options, collection?.requests);
 }
 
 /**
