@@ -24,9 +24,14 @@ function duckdbType(hive: string): string {
   throw new Error(`no DuckDB type for Hive type ${hive}`);
 }
 
-/** A DuckDB connection with a view `table` over the findings of the store-layout folder `directory`. */
+/**
+ * A DuckDB connection with a view `table` over the findings of the store-layout folder `directory`; a qualified
+ * name (`eks_netpol_auditor.findings`, as the docs write it) gets its schema, so documented SQL runs unchanged.
+ */
 export async function findingsTable(directory: string, table: string): Promise<DuckDBConnection> {
   const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const schema = /^(\w+)\.\w+$/.exec(table)?.[1];
+  if (schema !== undefined) await connection.run(`CREATE SCHEMA ${schema}`);
   const columns = FINDINGS_COLUMNS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
   const partitions = FINDINGS_PARTITION_KEYS.map((column) => `'${column.name}': '${duckdbType(column.type)}'`).join(', ');
   await connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_json(
