@@ -158,8 +158,10 @@ function indented(object: unknown, prefix: string): string {
   return prefix + JSON.stringify(object, null, 4).replaceAll('\n', `\n${prefix}`);
 }
 
-/** `object` with the server-side apply bookkeeping the API server keeps on every object, as kubectl prints it. */
+/** `object` (or each item of a list) with the server-side apply bookkeeping the API server keeps on every object, as kubectl prints it. */
 function withManagedFields(object: Record<string, unknown>): Record<string, unknown> {
+  // A list inside the capture (the CRDs, as `kubectl get crd -o json` prints them): its items carry the bookkeeping.
+  if (Array.isArray(object.items)) return { ...object, items: (object.items as Array<Record<string, unknown>>).map(withManagedFields) };
   const metadata = object.metadata as Record<string, unknown>;
   const fields = (value: unknown): unknown =>
     value !== null && typeof value === 'object' && !Array.isArray(value)

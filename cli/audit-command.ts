@@ -76,7 +76,8 @@ export async function runAuditCommand(args: string[], processIo: CommandIo): Pro
   }
   let unprintable: string | undefined;
   try {
-    io.stdout.write(formatFindings(findings, invocation.format, wantsColor(io)));
+    // Piece by piece (a line format, in chunks of whole lines): a large audit's output is never one string.
+    for (const piece of formatFindings(findings, invocation.format, wantsColor(io))) io.stdout.write(piece);
   } catch (error) {
     if (!(error instanceof AsffError)) throw error;
     // Nothing is printed, but --output already keeps the findings.

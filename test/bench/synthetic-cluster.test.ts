@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { clusterCounts, shapeForPods, writeClusterList, type ClusterShape } from '../../bench/synthetic-cluster.js';
+import { CaptureFormat, clusterCounts, shapeForPods, writeClusterList, type ClusterShape } from '../../bench/synthetic-cluster.js';
 import { auditSnapshot, DEFAULT_EXCLUDED_NAMESPACES, type Finding } from '../../lambda/audit/index.js';
 import type { ClusterSnapshot } from '../../lambda/audit/snapshot.js';
 import { loadOfflineSnapshot } from '../../lambda/collect/offline.js';
@@ -129,5 +129,23 @@ describe('a generated capture', () => {
 
     // Assess
     expect((await readFile(again)).equals(await readFile(file))).toBe(true);
+  });
+
+  it('as kubectl prints it (indented, managedFields on every object, CRDs included) audits as the compact capture does', async () => {
+    // Prepare
+    const kubectl = join(dir, 'kubectl.json');
+    const { bytes: kubectlBytes } = await writeClusterList(kubectl, SHAPE, CaptureFormat.Kubectl);
+    const options = { runId: 'test', observedAt: new Date('2026-09-14T00:00:00Z'), excludedNamespaces: [...DEFAULT_EXCLUDED_NAMESPACES] };
+
+    // Act
+    const kubectlWarnings: string[] = [];
+    const kubectlFindings = auditSnapshot(await loadOfflineSnapshot({ kube: [kubectl], eksAddons: [] }, (warning) => kubectlWarnings.push(warning)), options);
+
+    // Assess
+    const text = await readFile(kubectl, 'utf8');
+    expect(text.split('\n                "managedFields": [').length - 1).toBeGreaterThan(clusterCounts(SHAPE).pods);
+    expect(kubectlBytes).toBeGreaterThan(2 * bytes);
+    expect(kubectlWarnings).toEqual([]);
+    expect(kubectlFindings.map((finding) => [finding.check_id, finding.status, finding.message])).toEqual(findings.map((finding) => [finding.check_id, finding.status, finding.message]));
   });
 });
