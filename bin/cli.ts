@@ -14,7 +14,11 @@ type Command = (args: string[], io: CommandIo) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   audit: {
     summary: 'audit NetworkPolicy enforcement and coverage (offline files, a kubeconfig context or EKS clusters)',
-    load: async () => (await import('../cli/audit-command.js')).runAuditCommand,
+    load: async () => {
+      // A capture streams through the young generation: keep it small (cli/young-generation.ts has the figures).
+      (await import('../cli/young-generation.js')).capYoungGeneration();
+      return (await import('../cli/audit-command.js')).runAuditCommand;
+    },
   },
   capture: {
     summary: 'write what the audit reads from a live cluster, and which policy APIs it serves, for `audit --kube`',
