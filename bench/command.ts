@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/handler-bundle.js';
-import { atMost, median, millis, size, table, times, type TargetCheck } from './report.js';
+import { atMost, median, millis, size, table, targetLine, times, type TargetCheck } from './report.js';
 
 /** What to measure. */
 export interface CommandSettings {
@@ -56,13 +56,15 @@ export async function runCommandBenchmark(settings: CommandSettings, print: (lin
   print('');
   const bare = startup['node -e 0']!;
   const pods = settings.capture.teamPods.toLocaleString('en-US');
-  return [
+  const checks = [
     atMost('--help / node -e 0', startup['--help']!.ms / bare.ms, TARGETS.helpOverNode, times),
     atMost('README example audit / node -e 0', startup['README example audit']!.ms / bare.ms, TARGETS.exampleOverNode, times),
     atMost(`audit / bare JSON.parse at ${pods} pods, time`, offline.audit!.ms / offline['bare JSON.parse']!.ms, TARGETS.auditOverParse, times),
     atMost(`audit / bare JSON.parse at ${pods} pods, peak RSS`, offline.audit!.rssBytes / offline['bare JSON.parse']!.rssBytes, TARGETS.rssOverParse, times),
     ...(kubectl && kubectlAudit ? [atMost(`peak RSS / file, ${kubectl.teamPods.toLocaleString('en-US')} pods as kubectl prints them`, kubectlAudit.rssBytes / kubectl.bytes, TARGETS.rssOverFile, times)] : []),
   ];
+  for (const check of checks) print(targetLine(check));
+  return checks;
 }
 
 /** Medians of `repetitions` rounds, each running every command once in turn, so machine load falls on all alike. */
