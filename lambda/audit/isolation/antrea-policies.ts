@@ -50,10 +50,13 @@ function appliedToOf(spec: AntreaPolicySpec): { entries: AntreaPeer[]; perRule: 
 /**
  * The subject of an Antrea policy: the union of its appliedTo entries. On a cluster policy an entry selects pods by
  * namespaceSelector AND podSelector (either absent: all); on a namespaced one, pods of its namespace by podSelector.
- * An entry the audit cannot resolve (a group, a service) selects nothing here: never guessed to be everything.
+ * An entry the audit cannot resolve (a group, a service account) might select any pod of its scope: the policy is then
+ * unreadable (see `antreaPolicyFacts`), and its subject answers "might select" for every such pod, so what the policy
+ * would decide for them is unknown, never guessed either way.
  */
 function antreaSubject(entries: readonly AntreaPeer[], namespace: string | null): PolicySubject {
   const known = entries.filter((entry) => modeled(entry) && entry.ipBlock === undefined);
+  const unresolved = entries.some((entry) => !modeled(entry));
   const inNamespace = (entry: AntreaPeer, labels: Record<string, string>) => namespace !== null || matchesSelector(entry.namespaceSelector, labels);
   const describe = (entry: AntreaPeer) =>
     namespace === null && entry.namespaceSelector !== undefined
@@ -61,10 +64,10 @@ function antreaSubject(entries: readonly AntreaPeer[], namespace: string | null)
       : describeSelector(entry.podSelector);
   return {
     namespace,
-    selectsNamespace: (labels) => known.some((entry) => inNamespace(entry, labels)),
+    selectsNamespace: (labels) => unresolved || known.some((entry) => inNamespace(entry, labels)),
     everyNamespace: namespace === null && known.some((entry) => selectsEverything(entry.namespaceSelector) && selectsEverything(entry.podSelector)),
     everyPod: known.length > 0 && known.every((entry) => selectsEverything(entry.podSelector)),
-    selectsPod: (pod, labels) => known.some((entry) => inNamespace(entry, labels) && matchesSelector(entry.podSelector, pod.metadata.labels)),
+    selectsPod: (pod, labels) => unresolved || known.some((entry) => inNamespace(entry, labels) && matchesSelector(entry.podSelector, pod.metadata.labels)),
     description: entries.length === 0 ? 'no appliedTo (nothing)' : entries.map((entry) => (modeled(entry) ? describe(entry) : 'an appliedTo the audit does not resolve')).join('; '),
   };
 }
@@ -87,14 +90,31 @@ function everyPeerOf(rule: AntreaRule, side: 'from' | 'to', clusterScoped: boole
 
 function readRules(rules: readonly AntreaRule[] | undefined, direction: PolicyType, clusterScoped: boolean): TieredRule[] {
   const [field, side] = direction === PolicyType.Ingress ? (['ingress', 'from'] as const) : (['egress', 'to'] as const);
-  return (rules ?? []).map((rule, index) => ({
-    path: `spec.${field}[${index}]`,
-    direction,
-    action: ACTIONS[rule.action ?? ''],
-    written: rule.action ?? '',
-    everyPeer: everyPeerOf(rule, side, clusterScoped),
-    ports: (rule.ports ?? []).map(describePort),
-  }));
+  return (rules ?? []).map((rule, index) => {
+    const everyPeer = everyPeerOf(rule, side, clusterScoped);
+    const unresolved = (rule[side] ?? []).findIndex((peer) => !modeled(peer));
+    // A peer the audit cannot resolve might be everything: the worst case acts, and the policy is unreadable.
+    const worstCase = everyPeer === undefined && unresolved >= 0;
+    return {
+      path: `spec.${field}[${index}]`,
+      direction,
+      action: ACTIONS[rule.action ?? ''],
+      written: rule.action ?? '',
+      everyPeer: worstCase ? { admits: Admits.Everywhere, why: `${side}[${unresolved}] is not resolved by the audit` } : everyPeer,
+      ports: (rule.ports ?? []).map(describePort),
+      ...(worstCase ? { unresolved: true } : {}),
+    };
+  });
+}
+
+/** What of a policy the audit cannot resolve: appliedTo entries and rule peers naming a group, a service account…. */
+function unresolvedParts(spec: AntreaPolicySpec): string[] {
+  const fields = (entry: AntreaPeer) => Object.keys(entry).filter((field) => field !== 'podSelector' && field !== 'namespaceSelector' && field !== 'ipBlock');
+  const where = (entries: readonly AntreaPeer[] | undefined, path: string) =>
+    (entries ?? []).flatMap((entry, index) => (modeled(entry) ? [] : [`${path}[${index}] (${fields(entry).join(', ')})`]));
+  const rules = (list: readonly AntreaRule[] | undefined, field: string, side: 'from' | 'to') =>
+    (list ?? []).flatMap((rule, index) => [...where(rule.appliedTo, `spec.${field}[${index}].appliedTo`), ...where(rule[side], `spec.${field}[${index}].${side}`)]);
+  return [...where(spec.appliedTo, 'spec.appliedTo'), ...rules(spec.ingress, 'ingress', 'from'), ...rules(spec.egress, 'egress', 'to')];
 }
 
 /** The facts of an Antrea policy; `namespace` is `null` for a ClusterNetworkPolicy. */
@@ -106,7 +126,8 @@ function antreaPolicyFacts(policy: KubeObject & { spec?: AntreaPolicySpec }, nam
   // all name the same ones.
   const ruleTargets = new Set([...(spec.ingress ?? []), ...(spec.egress ?? [])].map((rule) => JSON.stringify(rule.appliedTo ?? null)));
   const oneSubject = !perRule || ruleTargets.size <= 1;
-  return tieredPolicyFacts({
+  const unresolved = unresolvedParts(spec);
+  const facts = tieredPolicyFacts({
     tier: oneSubject ? place.tier : undefined,
     priority: place.priority,
     ordered: true,
@@ -119,6 +140,9 @@ function antreaPolicyFacts(policy: KubeObject & { spec?: AntreaPolicySpec }, nam
       ...(oneSubject ? {} : { rule_applied_to: 'each rule names its own pods: its rules are not judged for isolation' }),
     },
   });
+  return unresolved.length === 0
+    ? facts
+    : { ...facts, unreadable: `it names groups, service accounts or services the audit does not read (${unresolved.join('; ')})` };
 }
 
 /** Antrea ClusterNetworkPolicy (`crd.antrea.io`, cluster-scoped). */

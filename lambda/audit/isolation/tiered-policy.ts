@@ -32,6 +32,12 @@ export interface TieredRule {
   everyPeer: EveryPeer | undefined;
   /** The ports it is limited to (`TCP/80`); empty when it matches every port. */
   ports: string[];
+  /**
+   * Set when `everyPeer` is only a worst case: a peer the audit cannot resolve (an Antrea group or service account) might
+   * match all traffic. The rule then acts on isolation (the policy is unreadable, so what it would decide is unknown)
+   * but is never reported as a permissive rule it may not be.
+   */
+  unresolved?: boolean;
 }
 
 /** A tiered policy in one shape, whatever its API. */
@@ -68,8 +74,8 @@ export function tieredPolicyFacts(policy: TieredPolicy): PolicyFacts {
   const tierRules: TierRule[] = rules.flatMap(({ path, direction, action, everyPeer, ports }) =>
     tier !== undefined && everyPeer !== undefined && action !== undefined ? [{ direction, tier, priority, action, rule: path, ports }] : [],
   );
-  const permissive: PermissiveRule[] = rules.flatMap(({ path, direction, action, written, everyPeer, ports }) =>
-    direction === PolicyType.Ingress && everyPeer !== undefined && action === TierAction.Accept
+  const permissive: PermissiveRule[] = rules.flatMap(({ path, direction, action, written, everyPeer, ports, unresolved }) =>
+    direction === PolicyType.Ingress && everyPeer !== undefined && action === TierAction.Accept && unresolved !== true
       ? [
           {
             rule: path,
