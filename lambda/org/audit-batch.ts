@@ -11,7 +11,8 @@ import { CheckId, type AuditOptions } from '../audit/finding.js';
 import type { ClusterIdentity } from '../audit/snapshot.js';
 import { suppressionMatcher, type SuppressionEntry } from '../lifecycle/suppressions.js';
 import { storeCluster, type ReportingEvents, type RunReporting } from '../live/audit-run.js';
-import { auditFault, auditUnreached, type ClusterAudit, type LiveAuditOptions } from '../live/cluster-audit.js';
+import { auditFault, auditUnreached, auditWithinDeadline, type ClusterAudit, type LiveAuditOptions } from '../live/cluster-audit.js';
+import { RUN_MARGIN_MS, type AuditDeadline } from '../live/deadline.js';
 import { mapSettledWithLimit } from '../live/concurrency.js';
 import { auditEksCluster } from '../live/eks-cluster.js';
 import { runSuppressions } from '../live/run-suppressions.js';
@@ -45,14 +46,16 @@ export class BatchInputError extends Error {
  * its changes since its previous run, and returns where they are. A cluster whose audit throws gets UNKNOWN findings;
  * a store that fails throws, so the state's Retry (and then its Catch) deal with the whole batch.
  */
-export function createAuditBatchHandler(deps: AuditBatchDependencies): (event: unknown) => Promise<BatchResult> {
-  return async (event) => {
+export function createAuditBatchHandler(deps: AuditBatchDependencies): (event: unknown, context?: BatchInvocation) => Promise<BatchResult> {
+  return async (event, context) => {
     const batch = clusterBatch(event);
     const suppressions = await runSuppressions(deps.config, deps.s3);
     for (const problem of suppressions.problems) deps.suppressionsFailed?.(problem);
-    const options = auditOptions(deps, batch.BatchInput, suppressions.entries);
+    // Each cluster within its deadline, and all of them before the invocation ends: a stuck cluster becomes UNKNOWN
+    // on its own, and never runs the batch into Lambda's timeout, whose Catch would store UNKNOWN over its batch-mates.
+    const options = { ...auditOptions(deps, batch.BatchInput, suppressions.entries), deadline: batchDeadline(deps.config.clusterTimeoutMs, context) };
     const settled = await mapSettledWithLimit(batch.Items, deps.config.concurrency, async (item) =>
-      storeAudit(deps, item, await auditItem(deps, item, options)),
+      storeAudit(deps, item, await auditWithinDeadline(() => identity(item), options, (within) => auditItem(deps, item, within))),
     );
     const rejected = settled.find((outcome) => outcome.status === 'rejected');
     if (rejected) throw (rejected as PromiseRejectedResult).reason;
@@ -77,6 +80,17 @@ export function createRecordFailureHandler(deps: AuditBatchDependencies): (event
     );
     return { clusters };
   };
+}
+
+/** What a batch reads of its Lambda invocation: the time it has left (absent in a direct call). */
+export interface BatchInvocation {
+  getRemainingTimeInMillis?(): number;
+}
+
+/** Each cluster's deadline, and the batch's: what Lambda leaves of this invocation, less the time to store. */
+function batchDeadline(clusterMs: number, context: BatchInvocation | undefined): AuditDeadline {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - RUN_MARGIN_MS };
 }
 
 async function auditItem(deps: AuditBatchDependencies, item: ClusterItem, options: LiveAuditOptions): Promise<ClusterAudit> {

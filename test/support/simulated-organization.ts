@@ -5,6 +5,7 @@
  * over real HTTPS by a few Kubernetes API test servers holding the example capture. Faults: accounts whose member
  * role is missing, and clusters whose API cannot be reached.
  */
+import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { DescribeAddonCommand, DescribeClusterCommand, EKSClient, ListAddonsCommand, ListClustersCommand } from '@aws-sdk/client-eks';
@@ -28,6 +29,8 @@ export interface OrganizationShape {
   missingRole?: number[];
   /** Clusters whose Kubernetes API cannot be reached. */
   unreachable?: ClusterItem[];
+  /** Clusters whose Kubernetes API accepts connections and never answers (only a deadline ends their audit). */
+  stuck?: ClusterItem[];
   /** Kubernetes API servers shared by the clusters. */
   kubeServers?: number;
 }
@@ -70,6 +73,8 @@ export async function simulateOrganization(shape: OrganizationShape): Promise<Si
   const names = clusterNames(shape.clustersPerRegion);
   const clusters = accounts.flatMap((account) => shape.regions.flatMap((region) => names.map((name) => ({ account, region, name }))));
   const unreachable = new Set((shape.unreachable ?? []).map(clusterKey));
+  const stuck = new Set((shape.stuck ?? []).map(clusterKey));
+  const silent = await silentServer();
   const { kube } = await loadOfflineSnapshot({ kube: [CAPTURE.pathname], eksAddons: [] }, () => undefined);
   // The VPC CNI's policy agent installs the AWS policy APIs: the simulated clusters serve every kind, empty when the
   // capture has none, so a verdict is never UNKNOWN for a kind the API server would have answered.
@@ -156,7 +161,7 @@ export async function simulateOrganization(shape: OrganizationShape): Promise<Si
           status: 'ACTIVE',
           version: '1.31',
           // Port 9 (discard) on the loopback: nothing listens, the connection is refused at once.
-          endpoint: reachable ? server.url : 'https://127.0.0.1:9',
+          endpoint: stuck.has(clusterKey({ account, region, name })) ? silent.url : reachable ? server.url : 'https://127.0.0.1:9',
           certificateAuthority: { data: server.caData },
           accessConfig: { authenticationMode: 'API' },
         },
@@ -179,8 +184,27 @@ export async function simulateOrganization(shape: OrganizationShape): Promise<Si
     peakEksConcurrency,
     stop: async () => {
       for (const mock of [organizations, sts, accountApi, eks]) mock.restore();
-      await Promise.all(servers.map((server) => server.close()));
+      await Promise.all([...servers.map((server) => server.close()), silent.close()]);
     },
+  };
+}
+
+/** A TCP server on the loopback that accepts every connection and never sends a byte (not even a TLS handshake). */
+async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `https://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
