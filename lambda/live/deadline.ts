@@ -23,6 +23,19 @@ export interface AuditDeadline {
   runEndsAt?: number;
 }
 
+/**
+ * The deadlines of a Lambda invocation: each cluster's, and the run's — what Lambda leaves of the invocation
+ * (`getRemainingTimeInMillis`), less `marginMs` to store and alert. Without it (a direct call) the run has none.
+ */
+export function invocationDeadline(
+  clusterMs: number,
+  context: { getRemainingTimeInMillis?(): number } | undefined,
+  marginMs: number = RUN_MARGIN_MS,
+): AuditDeadline {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - marginMs };
+}
+
 /** How long a cluster starting `now` may run, and the words for the limit that applies ("180 s, the cluster deadline"). */
 export function clusterAllowance(deadline: AuditDeadline, now: number): { ms: number; limit: string } {
   const runLeft = deadline.runEndsAt === undefined ? Infinity : deadline.runEndsAt - now;

@@ -13,7 +13,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AuditorConfig } from '../config.js';
 import { reportRun, storeCluster, type ClusterRecord, type ReportingEvents, type RunReport, type RunReporting, type RunSummary } from './audit-run.js';
 import type { ClusterAudit, LiveAuditOptions } from './cluster-audit.js';
-import { RUN_MARGIN_MS, type AuditDeadline } from './deadline.js';
+import { RUN_MARGIN_MS, invocationDeadline } from './deadline.js';
 import { auditEksFleet } from './eks-fleet.js';
 import { parseInvocation } from './invocation.js';
 import { skippedWarning } from '../collect/kube-input.js';
@@ -114,7 +114,7 @@ export function createHandler(deps: HandlerDependencies): AuditHandler {
             excludedNamespaces: config.excludedNamespaces,
             ...(suppressions.entries.length > 0 ? { suppress: suppressionMatcher(suppressions.entries, started) } : {}),
             collect: { maxBodyBytes: config.maxBodyBytes, ...deps.collect, ...(config.roleArn ? { roleArn: config.roleArn } : {}) },
-            deadline: runDeadline(config.clusterTimeoutMs, context, deps.runMarginMs ?? RUN_MARGIN_MS),
+            deadline: invocationDeadline(config.clusterTimeoutMs, context, deps.runMarginMs ?? RUN_MARGIN_MS),
           },
         },
         async (audit) => {
@@ -154,12 +154,6 @@ async function manualRunStart(s3: S3Client, bucket: string, runId: string, now: 
 /** Where findings without an account or region of their own are imported: the function's account and region. */
 function asffFallback(config: AuditorConfig): AsffFallback {
   return { accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(config.roleArn ?? '')?.[1] ?? '', region: config.regions[0] ?? '' };
-}
-
-/** Each cluster's deadline, and the run's: what Lambda leaves of this invocation, less the time to store and alert. */
-function runDeadline(clusterMs: number, context: InvocationContext, marginMs: number): AuditDeadline {
-  const remaining = context.getRemainingTimeInMillis?.();
-  return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - marginMs };
 }
 
 /** Skipped objects named in a cluster's log line; the count says how many there were. */

@@ -12,7 +12,7 @@ import type { ClusterIdentity } from '../audit/snapshot.js';
 import { suppressionMatcher, type SuppressionEntry } from '../lifecycle/suppressions.js';
 import { storeCluster, type ReportingEvents, type RunReporting } from '../live/audit-run.js';
 import { auditFault, auditUnreached, auditWithinDeadline, type ClusterAudit, type LiveAuditOptions } from '../live/cluster-audit.js';
-import { RUN_MARGIN_MS, type AuditDeadline } from '../live/deadline.js';
+import { invocationDeadline } from '../live/deadline.js';
 import { mapSettledWithLimit } from '../live/concurrency.js';
 import { auditEksCluster } from '../live/eks-cluster.js';
 import { runSuppressions } from '../live/run-suppressions.js';
@@ -53,7 +53,7 @@ export function createAuditBatchHandler(deps: AuditBatchDependencies): (event: u
     for (const problem of suppressions.problems) deps.suppressionsFailed?.(problem);
     // Each cluster within its deadline, and all of them before the invocation ends: a stuck cluster becomes UNKNOWN
     // on its own, and never runs the batch into Lambda's timeout, whose Catch would store UNKNOWN over its batch-mates.
-    const options = { ...auditOptions(deps, batch.BatchInput, suppressions.entries), deadline: batchDeadline(deps.config.clusterTimeoutMs, context) };
+    const options = { ...auditOptions(deps, batch.BatchInput, suppressions.entries), deadline: invocationDeadline(deps.config.clusterTimeoutMs, context) };
     const settled = await mapSettledWithLimit(batch.Items, deps.config.concurrency, async (item) =>
       storeAudit(deps, item, await auditWithinDeadline(() => identity(item), options, (within) => auditItem(deps, item, within))),
     );
@@ -85,12 +85,6 @@ export function createRecordFailureHandler(deps: AuditBatchDependencies): (event
 /** What a batch reads of its Lambda invocation: the time it has left (absent in a direct call). */
 export interface BatchInvocation {
   getRemainingTimeInMillis?(): number;
-}
-
-/** Each cluster's deadline, and the batch's: what Lambda leaves of this invocation, less the time to store. */
-function batchDeadline(clusterMs: number, context: BatchInvocation | undefined): AuditDeadline {
-  const remaining = context?.getRemainingTimeInMillis?.();
-  return remaining === undefined ? { clusterMs } : { clusterMs, runEndsAt: Date.now() + remaining - RUN_MARGIN_MS };
 }
 
 async function auditItem(deps: AuditBatchDependencies, item: ClusterItem, options: LiveAuditOptions): Promise<ClusterAudit> {
